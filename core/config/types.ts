@@ -1,0 +1,46 @@
+/** The validated, resolved form of we.yaml that the engine works from (camelCase; paths absolute). */
+import type { BasisState, PcoordDtype, TargetState } from '../types.js';
+
+export type BinMapperConfig =
+  | { type: 'rectilinear'; boundaries: number[][] }
+  | {
+      type: 'recursive';
+      outer: BinMapperConfig;
+      /** Each replaces the outer bin containing point `at` with the bins of `mapper`. */
+      inner: { at: number[]; mapper: BinMapperConfig }[];
+    }
+  | {
+      type: 'mab';
+      /** Bins per dimension between the current extremes. */
+      nbins: number[];
+      /** Per dimension: 1 = progress is increasing, -1 = decreasing, 0 = both directions. */
+      direction: number[];
+      bottleneck: boolean;
+      leading: boolean;
+    }
+  | { type: 'module'; path: string; exportName: string; options: Record<string, unknown> };
+
+export interface PluginChoice {
+  name: string;
+  options: Record<string, unknown>;
+}
+
+export interface RunConfig {
+  /** Absolute path of the we.yaml this came from; its directory is WEST_SIM_ROOT. */
+  file: string;
+  simRoot: string;
+  pcoord: { ndim: number; len: number; dtype: PcoordDtype };
+  binning: { mapper: BinMapperConfig; targetCounts: number | number[] };
+  /** Probabilities normalised to sum 1. */
+  basisStates: BasisState[];
+  targetStates: TargetState[];
+  propagator: PluginChoice;
+  progressCoordinate?: PluginChoice;
+  workManager: PluginChoice & { slots: number; retries: number };
+  store: PluginChoice & { path: string };
+  resampling: { name: string; smallestAllowedWeight: number; largestAllowedWeight: number };
+  maxIterations: number;
+  /** Seconds; undefined means no limit. */
+  maxWallclock?: number;
+  seed: number;
+}
