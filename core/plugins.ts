@@ -86,6 +86,8 @@ export interface PropagatorContext {
   simRoot: string;
   pcoord: PcoordShape;
   seed: number;
+  /** The configured progress-coordinate plugin, created on first use (once per worker). */
+  progressCoordinate?: () => Promise<ProgressCoordinate>;
 }
 
 export interface Propagator {
@@ -94,6 +96,25 @@ export interface Propagator {
   propagate(task: SegmentTask, signal?: AbortSignal): Promise<SegmentResult>;
   /** Progress coordinate of basis states that have none inline in we.yaml (WESTPA's get_pcoord). */
   basisStatePcoords?(states: BasisState[]): Promise<Float64Array>;
+  close?(): Promise<void>;
+}
+
+// ---------- progress coordinates ----------
+
+/** Coordinates of frames, frames × atoms × 3 (Å), row-major. */
+export interface Frames {
+  nFrames: number;
+  nAtoms: number;
+  xyz: Float32Array;
+}
+
+/** Turns structures or trajectory frames into progress coordinates (e.g. an ONNX encoder's latent mean). */
+export interface ProgressCoordinate {
+  readonly ndim: number;
+  /** frames.nFrames × ndim. */
+  fromFrames(frames: Frames): Promise<Float64Array>;
+  /** Reads a structure or trajectory file (PDB, DCD, AMBER NetCDF) and embeds every frame. */
+  fromFile(path: string): Promise<Float64Array>;
   close?(): Promise<void>;
 }
 
@@ -173,5 +194,6 @@ export interface PluginRegistry {
     (ctx: PropagatorContext, propagator: () => Promise<Propagator>, options: Record<string, unknown>) => Promise<WorkManager>
   >;
   stores: Record<string, (ctx: PropagatorContext, options: Record<string, unknown>) => Promise<Store>>;
+  progressCoordinates: Record<string, (ctx: PropagatorContext, options: Record<string, unknown>) => Promise<ProgressCoordinate>>;
 }
 
