@@ -1,0 +1,63 @@
+/**
+ * Crash-safe file replacement: write beside the target, fsync, rename over it, fsync the directory.
+ * A reader sees either the old complete file or the new complete file, never a torn one.
+ */
+import { copyFile, open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** The temporary name a file is written under before it is renamed into place. */
+export function temporaryPathFor(finalPath: string): string {
+  return `${finalPath}.tmp-${process.pid}`;
+}
+
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes a completed rename durable: the new directory entry is only on disk once its directory is synced. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `mode`, when given, is applied exactly (not filtered by the umask), as extraction must restore it. */
+export async function writeFileAtomic(finalPath: string, data: string | Buffer, mode?: number): Promise<void> {
+  const temporary = temporaryPathFor(finalPath);
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      if (mode !== undefined) await handle.chmod(mode);
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, finalPath);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await fsyncDirectory(dirname(finalPath));
+}
+
+export async function copyFileAtomic(source: string, finalPath: string): Promise<void> {
+  const temporary = temporaryPathFor(finalPath);
+  try {
+    await copyFile(source, temporary);
+    await fsyncFile(temporary);
+    await rename(temporary, finalPath);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await fsyncDirectory(dirname(finalPath));
+}
