@@ -1,0 +1,68 @@
+/** A parsed YAML document that still knows where each value was written, for error messages. */
+import { isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { configError, type SourcePos } from './config-error.js';
+
+const START: SourcePos = { line: 1, col: 1 };
+
+export class YamlSource {
+  private constructor(
+    readonly file: string,
+    readonly value: unknown,
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Throws a WeError naming file:line:col of the first syntax error (later ones are mostly its echoes). */
+  static parse(text: string, file: string): YamlSource {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+    const [error] = doc.errors;
+    if (error) {
+      throw configError([{ file, pos: lines.linePos(error.pos[0]), message: `YAML syntax error: ${error.message}` }]);
+    }
+    return new YamlSource(file, doc.toJS(), doc, lines);
+  }
+
+  /** The value at `path` in the plain JavaScript form of the document (undefined when absent). */
+  valueAt(path: readonly PropertyKey[]): unknown {
+    let here: unknown = this.value;
+    for (const key of path) {
+      if (here === null || typeof here !== 'object') return undefined;
+      here = (here as Record<PropertyKey, unknown>)[key];
+    }
+    return here;
+  }
+
+  /**
+   * Where the value at `path` starts; for a path that goes beyond what was written (a missing field, or an
+   * element generated from a compact spec) this is the deepest written ancestor.
+   */
+  positionOf(path: readonly PropertyKey[]): SourcePos {
+    let node: unknown = this.doc.contents;
+    let pos = this.startOf(node) ?? START;
+    for (const key of path) {
+      if (!isCollection(node)) break;
+      node = node.get(key, true);
+      const start = this.startOf(node);
+      if (start === undefined) break;
+      pos = start;
+    }
+    return pos;
+  }
+
+  /** Where key `key` of the mapping at `path` is written. */
+  keyPosition(path: readonly PropertyKey[], key: string): SourcePos {
+    const map = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+    if (isMap(map)) {
+      const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+      const start = pair && this.startOf(pair.key);
+      if (start) return start;
+    }
+    return this.positionOf(path);
+  }
+
+  private startOf(node: unknown): SourcePos | undefined {
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    return range ? this.lines.linePos(range[0]) : undefined;
+  }
+}
