@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/** The `we` command line: init, run, status, truncate. */
+import { parseArgs } from 'node:util';
+import { WeError } from '../core/errors.js';
+import { parseWallclock } from '../core/config/wallclock.js';
+import { initCommand } from './commands/init.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
+import { truncateCommand } from './commands/truncate.js';
+
+const USAGE = `usage: we <command> [options]
+
+commands:
+  init [--force]                                  embed basis states, bin them, write iteration 1 to west.h5
+  run [--max-iter N] [--max-wallclock HH:MM:SS]   run iterations, resuming where the last run stopped
+  status [--json]                                 iteration, walkers, bins, weights, fluxes (reads we-status.json)
+  truncate N                                      remove iterations >= N and leave N prepared (as w_truncate)
+
+options:
+  -c, --config FILE   the simulation's we.yaml (default: ./we.yaml)
+  -h, --help`;
+
+function wallclockSeconds(text: string): number {
+  const seconds = parseWallclock(text);
+  if (seconds === undefined) throw new WeError(`--max-wallclock: expected HH:MM:SS or D-HH:MM:SS, got '${text}'`);
+  return seconds;
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new WeError(`${flag}: expected a positive integer, got '${text}'`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c', default: 'we.yaml' },
+      force: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'max-iter': { type: 'string' },
+      'max-wallclock': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = values.config!;
+  switch (command) {
+    case 'init':
+      await initCommand(config, values.force!);
+      return 0;
+    case 'run':
+      return runCommand(config, {
+        ...(values['max-iter'] !== undefined ? { maxIterations: positiveInteger(values['max-iter'], '--max-iter') } : {}),
+        ...(values['max-wallclock'] !== undefined ? { maxWallclock: wallclockSeconds(values['max-wallclock']) } : {}),
+      });
+    case 'status':
+      await statusCommand(config, values.json!);
+      return 0;
+    case 'truncate':
+      if (rest.length !== 1) throw new WeError('truncate: expected one iteration number, e.g. `we truncate 10`');
+      await truncateCommand(config, positiveInteger(rest[0], 'truncate N'));
+      return 0;
+    default:
+      throw new WeError(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof WeError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`we: error: ${(error as Error).message}`);
+    } else {
+      console.error(error);
+    }
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,71 @@
+/**
+ * `we run`: resume from the journal and store, then iterate until the iteration limit, the wallclock limit
+ * (judged from past iteration times) or a stop signal. Stopping never leaves a half-written iteration: the
+ * signal interrupts propagation, and a completed iteration is always made durable before the loop checks again.
+ */
+import type { RunContext } from './run-context.js';
+import type { WorkProgress } from '../plugins.js';
+import { resumeRun } from './resume.js';
+import { runIteration } from './iteration.js';
+import { basisStatePoints } from './initialize.js';
+import { writeStatus, type RunState } from './status.js';
+import type { IterationSummary, Journal } from './journal.js';
+
+export interface RunOptions {
+  /** Last iteration to run (WESTPA's max_total_iterations); defaults to the config's max_iterations. */
+  maxIterations?: number;
+  /** Seconds this invocation may take. */
+  maxWallclock?: number;
+  signal?: AbortSignal;
+  onIterationStart?(iteration: number, walkers: number): void;
+  onProgress?(iteration: number, progress: WorkProgress): void;
+  onIterationEnd?(summary: IterationSummary, journal: Journal): void;
+}
+
+export interface RunOutcome {
+  state: RunState;
+  journal: Journal;
+  iterationsRun: number;
+  reason: string;
+}
+
+/** Iterations to look back over when predicting the next one's duration. */
+const LOOKBACK = 5;
+
+export async function runSimulation(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
+  const started = performance.now();
+  const lastIteration = options.maxIterations ?? ctx.config.maxIterations;
+  const wallclock = options.maxWallclock ?? ctx.config.maxWallclock;
+  let journal = await resumeRun(ctx);
+  const bstatePoints = await basisStatePoints(ctx);
+  const workManager = await ctx.workManager();
+  let iterationsRun = 0;
+
+  const finish = (state: RunState, reason: string): RunOutcome => {
+    writeStatus(ctx, journal, state, reason);
+    return { state, journal, iterationsRun, reason };
+  };
+
+  try {
+    while (journal.iteration <= lastIteration) {
+      if (options.signal?.aborted) return finish('stopped', `stopped by signal before iteration ${journal.iteration}`);
+      if (wallclock !== undefined) {
+        const elapsed = (performance.now() - started) / 1000;
+        const predicted = Math.max(0, ...journal.history.slice(-LOOKBACK).map((h) => h.walltime));
+        if (elapsed + predicted > wallclock) {
+          return finish('stopped', `wallclock: ${elapsed.toFixed(1)} s used, next iteration predicted ${predicted.toFixed(1)} s, limit ${wallclock} s`);
+        }
+      }
+      writeStatus(ctx, journal, 'running');
+      options.onIterationStart?.(journal.iteration, journal.prepared.n);
+      journal = await runIteration(ctx, journal, workManager, bstatePoints, { onProgress: options.onProgress }, options.signal);
+      iterationsRun++;
+      options.onIterationEnd?.(journal.history[journal.history.length - 1], journal);
+    }
+    return finish('completed', `reached iteration limit ${lastIteration}`);
+  } catch (error) {
+    if (options.signal?.aborted) return finish('stopped', `stopped by signal during iteration ${journal.iteration}`);
+    writeStatus(ctx, journal, 'failed', (error as Error).message);
+    throw error;
+  }
+}

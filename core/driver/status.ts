@@ -1,0 +1,81 @@
+/**
+ * we-status.json beside the store: what `we status` and other tools read while a run holds west.h5
+ * (WESTPA users resorted to a side file for the same reason, westpa#588). Replaced atomically.
+ */
+import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import type { Journal, IterationSummary } from './journal.js';
+import { WeError } from '../errors.js';
+
+export type RunState = 'initialized' | 'running' | 'stopped' | 'completed' | 'failed';
+
+export interface RunStatus {
+  state: RunState;
+  /** The iteration to run next (= west_current_iteration). */
+  iteration: number;
+  lastCompleted: number;
+  walkers: number;
+  occupiedBins: number;
+  totalWeight: number;
+  minWeight: number;
+  maxWeight: number;
+  targets: { label: string; lastFlux: number; meanFlux: number }[];
+  secondsPerIteration: number | null;
+  updated: string;
+  pid: number;
+  message?: string;
+}
+
+interface StatusSource {
+  statusFile: string;
+  config: { targetStates: { label: string }[] };
+}
+
+export function buildStatus(ctx: StatusSource, journal: Journal, state: RunState, message?: string): RunStatus {
+  const last: IterationSummary | undefined = journal.history[journal.history.length - 1];
+  const recent = journal.history.slice(-10);
+  const weights = journal.prepared.weight;
+  let minWeight = Infinity;
+  let maxWeight = 0;
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (weights[i] < minWeight) minWeight = weights[i];
+    if (weights[i] > maxWeight) maxWeight = weights[i];
+    total += weights[i];
+  }
+  return {
+    state,
+    iteration: journal.iteration,
+    lastCompleted: journal.iteration - 1,
+    walkers: journal.prepared.n,
+    occupiedBins: journal.occupiedBins,
+    totalWeight: total,
+    minWeight: weights.length ? minWeight : 0,
+    maxWeight,
+    targets: ctx.config.targetStates.map((t, k) => ({
+      label: t.label,
+      lastFlux: last?.flux[k] ?? 0,
+      meanFlux: journal.history.length ? journal.history.reduce((s, h) => s + h.flux[k], 0) / journal.history.length : 0,
+    })),
+    secondsPerIteration: recent.length ? recent.reduce((s, h) => s + h.walltime, 0) / recent.length : null,
+    updated: new Date().toISOString(),
+    pid: process.pid,
+    ...(message ? { message } : {}),
+  };
+}
+
+export function writeStatus(ctx: StatusSource, journal: Journal, state: RunState, message?: string): RunStatus {
+  const status = buildStatus(ctx, journal, state, message);
+  const tmp = `${ctx.statusFile}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(status, null, 2) + '\n');
+  renameSync(tmp, ctx.statusFile);
+  return status;
+}
+
+export function readStatus(statusFile: string): RunStatus {
+  if (!existsSync(statusFile)) throw new WeError('no status file: run `we init` first', statusFile);
+  try {
+    return JSON.parse(readFileSync(statusFile, 'utf8')) as RunStatus;
+  } catch (error) {
+    throw new WeError(`status file is not valid JSON (${(error as Error).message})`, statusFile);
+  }
+}

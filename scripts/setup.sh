@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what `we` and its tests need on a Debian machine: system packages when missing, then the npm
+# dependencies (onnxruntime-node with its bundled CPU library; no CUDA download) and the TypeScript build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+/usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null || need+=(python3-h5py python3-numpy)
+if ((${#need[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages: ${need[*]} (run as root or: sudo apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund
+fi
+npx tsc -p tsconfig.json
