@@ -1,0 +1,20 @@
+/** Runs the built `we` command as a user would (a real child process). */
+import { execa, type Result } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const weBin = join(repoRoot, 'dist/cli/we.js');
+
+export async function we(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
+  return execa('node', [weBin, ...args], { cwd, env, reject: false, all: true });
+}
+
+/** A fresh copy of an example directory in a temporary folder. */
+export function copyExample(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `we-${name}-`));
+  cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (src) => !/west\.h5|we-status|seg_logs|traj_segs/.test(src) });
+  return dir;
+}

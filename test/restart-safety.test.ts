@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { copyExample, we, weBin } from './helpers/cli.js';
+import { DUMP_RUN, h5pyJson } from './helpers/h5py.js';
+
+const ITERATIONS = '12';
+
+async function dump(dir: string) {
+  return h5pyJson<{ current: number; iterations: Record<string, unknown> }>(DUMP_RUN, join(dir, 'west.h5'));
+}
+
+async function undisturbedRun(): Promise<string> {
+  const dir = copyExample('odld');
+  expect((await we(['init'], dir)).exitCode).toBe(0);
+  const run = await we(['run', '--max-iter', ITERATIONS], dir);
+  expect(run.exitCode, run.all).toBe(0);
+  return dir;
+}
+
+describe('restart safety: kill -9 at any point, then `we run` again, equals the undisturbed run', () => {
+  it('survives SIGKILL at named points: after propagation, after resampling, after the journal, inside the HDF5 write', async () => {
+    const reference = await dump(await undisturbedRun());
+    const dir = copyExample('odld');
+    expect((await we(['init'], dir)).exitCode).toBe(0);
+    for (const fault of ['propagated:2', 'resampled:4', 'journaled:6', 'store-midwrite:8', 'store-midwrite:9', 'committed:10']) {
+      const crashed = await we(['run', '--max-iter', ITERATIONS], dir, { WE_FAULT: fault });
+      expect(crashed.signal, `${fault}: ${crashed.all}`).toBe('SIGKILL');
+    }
+    const finish = await we(['run', '--max-iter', ITERATIONS], dir);
+    expect(finish.exitCode, finish.all).toBe(0);
+    expect(await dump(dir)).toEqual(reference);
+  });
+
+  it('survives SIGKILL at arbitrary times from outside the process', async () => {
+    const reference = await dump(await undisturbedRun());
+    const dir = copyExample('odld');
+    expect((await we(['init'], dir)).exitCode).toBe(0);
+    // Node starts in ~0.1-0.2 s; the delays spread the kills over start-up, propagation and writes.
+    for (const delayMs of [250, 330, 410, 490, 570]) {
+      const child = execa('node', [weBin, 'run', '--max-iter', ITERATIONS], { cwd: dir, reject: false });
+      await new Promise((r) => setTimeout(r, delayMs));
+      child.kill('SIGKILL');
+      await child;
+    }
+    const finish = await we(['run', '--max-iter', ITERATIONS], dir);
+    expect(finish.exitCode, finish.all).toBe(0);
+    expect(await dump(dir)).toEqual(reference);
+  });
+
+  it('stops cleanly on SIGTERM and resumes to the same result', async () => {
+    const reference = await dump(await undisturbedRun());
+    const dir = copyExample('odld');
+    expect((await we(['init'], dir)).exitCode).toBe(0);
+    const child = execa('node', [weBin, 'run', '--max-iter', ITERATIONS], { cwd: dir, reject: false, all: true });
+    await new Promise((r) => setTimeout(r, 400));
+    child.kill('SIGTERM');
+    const stopped = await child;
+    expect([0, 143]).toContain(stopped.exitCode);
+    const finish = await we(['run', '--max-iter', ITERATIONS], dir);
+    expect(finish.exitCode, finish.all).toBe(0);
+    expect(await dump(dir)).toEqual(reference);
+  });
+
+  it('truncates like w_truncate and re-runs the removed iterations identically', async () => {
+    const dir = await undisturbedRun();
+    const reference = await dump(dir);
+    const cut = await we(['truncate', '5'], dir);
+    expect(cut.exitCode, cut.all).toBe(0);
+    const afterCut = await dump(dir);
+    expect(afterCut.current).toBe(5);
+    expect(Object.keys(afterCut.iterations)).toHaveLength(5);
+    const rerun = await we(['run', '--max-iter', ITERATIONS], dir);
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    expect(await dump(dir)).toEqual(reference);
+  });
+});
