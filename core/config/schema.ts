@@ -31,11 +31,13 @@ const flag = z.boolean({ error: 'expected true or false' });
 const nonEmptyString = (what: string) =>
   z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what} (not empty)` });
 /** Labels and auxrefs are strings in WESTPA; YAML turns an unquoted 0 into a number, so take integers too. */
-const label = z
-  .union([z.string().min(1, { error: 'expected a non-empty label' }), z.int()], {
-    error: 'expected a label (string or integer)',
-  })
-  .transform(String);
+const nameOrNumber = (what: string) =>
+  z
+    .union([z.string().min(1, { error: `expected a non-empty ${what}` }), z.int()], {
+      error: `expected a ${what} (string or integer)`,
+    })
+    .transform(String);
+const label = nameOrNumber('label');
 const options = z.record(z.string(), z.unknown(), { error: 'expected a mapping of options' }).default({});
 const pointOf = (what: string) => z.array(finite, { error: `expected a list of ${what}` });
 
@@ -121,7 +123,7 @@ const pluginChoice = closedObject({ name: nonEmptyString('a plugin name'), optio
 const inlineBasisState = closedObject({
   label,
   probability: nonNegative,
-  auxref: label.default(''),
+  auxref: nameOrNumber('auxref').default(''),
   pcoord: pointOf('pcoord values').optional(),
 });
 
