@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WeError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import { RectilinearBinMapper } from '../core/binning/rectilinear.js';
+import { BoundarySearch, countAtOrBelow } from '../core/binning/search.js';
 import { walkerSetFrom } from '../core/binning/walkers.js';
 
 describe('RectilinearBinMapper', () => {
@@ -48,6 +49,17 @@ describe('RectilinearBinMapper', () => {
       while (!(value < edges[expected + 1])) expected++;
       expect(bins[i]).toBe(expected);
     });
+  });
+
+  it('finds bins through its lookup table exactly as a plain binary search, even for clustered edges', () => {
+    // Most edges crowd into [0, 1e-6] while the span reaches 1000: cells hold many edges or none.
+    const edges = [-Infinity, 0, ...Array.from({ length: 999 }, (_, k) => (k + 1) * 1e-9), 1e-6 + 1e-12, 3, 1000, Infinity];
+    const sorted = Float64Array.from(edges);
+    const search = new BoundarySearch(sorted);
+    const rng = new Random(3);
+    const probes = [...edges, NaN, -1, 1e-6, 999.999, 1000, 2000, ...Array.from({ length: 3000 }, () => (rng.float() - 0.1) * 1e-6)];
+    for (let k = 0; k < 2000; k++) probes.push((rng.float() - 0.1) * 1100);
+    for (const x of probes) expect(search.count(x)).toBe(countAtOrBelow(sorted, x));
   });
 
   it('writes into a caller-supplied output buffer', () => {

@@ -9,13 +9,13 @@
 import { WeError } from '../errors.js';
 import type { BinMapper } from '../plugins.js';
 import type { WalkerSet } from '../types.js';
-import { countAtOrBelow } from './search.js';
+import { BoundarySearch } from './search.js';
 import { checkWalkers, MAX_BINS, outputFor } from './walkers.js';
 
 export class RectilinearBinMapper implements BinMapper {
   readonly ndim: number;
   readonly nbins: number;
-  private readonly bounds: Float64Array[];
+  private readonly bounds: BoundarySearch[];
   /** Flat-index stride of each dimension. */
   private readonly strides: Float64Array;
 
@@ -25,12 +25,12 @@ export class RectilinearBinMapper implements BinMapper {
   ) {
     if (boundaries.length === 0) throw new WeError('boundaries is empty, expected one list per pcoord dimension', where);
     this.ndim = boundaries.length;
-    this.bounds = boundaries.map((b, d) => checkedBoundaries(b, d, where));
+    this.bounds = boundaries.map((b, d) => new BoundarySearch(checkedBoundaries(b, d, where)));
     this.strides = new Float64Array(this.ndim);
     let nbins = 1;
     for (let d = this.ndim - 1; d >= 0; d--) {
       this.strides[d] = nbins;
-      nbins *= this.bounds[d].length - 1;
+      nbins *= this.bounds[d].sorted.length - 1;
     }
     if (nbins > MAX_BINS) throw new WeError(`boundaries make ${nbins} bins, more than the ${MAX_BINS} bin indices can hold`, where);
     this.nbins = nbins;
@@ -41,37 +41,27 @@ export class RectilinearBinMapper implements BinMapper {
     const result = outputFor(out, walkers.n, this.where);
     const { n, points } = walkers;
     const ndim = this.ndim;
-    if (ndim === 1) {
-      // The common case gets a loop without the per-dimension indirection.
-      const b = this.bounds[0];
-      const last = b.length - 2;
+    // Dimension by dimension, so each inner loop keeps one boundary table hot in cache.
+    for (let d = 0; d < ndim; d++) {
+      const search = this.bounds[d];
+      const last = search.sorted.length - 2;
+      const stride = this.strides[d];
       for (let i = 0; i < n; i++) {
-        const k = countAtOrBelow(b, points[i]) - 1;
-        if (k < 0 || k > last) this.outOfRange(i, 0, points[i]);
-        result[i] = k;
-      }
-      return result;
-    }
-    for (let i = 0; i < n; i++) {
-      let bin = 0;
-      for (let d = 0; d < ndim; d++) {
-        const b = this.bounds[d];
         const x = points[i * ndim + d];
-        const k = countAtOrBelow(b, x) - 1;
-        if (k < 0 || k > b.length - 2) this.outOfRange(i, d, x);
-        bin += k * this.strides[d];
+        const k = search.count(x) - 1;
+        if (k < 0 || k > last) this.outOfRange(i, d, x);
+        result[i] = d === 0 ? k * stride : result[i] + k * stride;
       }
-      result[i] = bin;
     }
     return result;
   }
 
   describe(): unknown {
-    return { type: 'rectilinear', boundaries: this.bounds.map((b) => Array.from(b)) };
+    return { type: 'rectilinear', boundaries: this.bounds.map((b) => Array.from(b.sorted)) };
   }
 
   private outOfRange(walker: number, dim: number, value: number): never {
-    const b = this.bounds[dim];
+    const b = this.bounds[dim].sorted;
     throw new WeError(
       `walker ${walker} has pcoord dimension ${dim} = ${value}, outside the bin boundaries [${b[0]}, ${b[b.length - 1]})`,
       this.where,
