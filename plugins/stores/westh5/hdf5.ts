@@ -1,0 +1,214 @@
+/**
+ * The few h5wasm operations the store needs, made strict. h5wasm reports most HDF5 failures as a negative id or
+ * an unchanged object and prints HDF5's error stack to stderr; inside `hdf5Call` HDF5's throwing error handler
+ * is active instead, so every failure becomes a WeError naming the file and HDF5's reason.
+ */
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import h5wasm, { Module } from 'h5wasm/node';
+import type { Dataset, Dtype, File, Group, GuessableDataTypes, OutputData } from 'h5wasm/node';
+import { WeError } from '../../../core/errors.js';
+
+export type { Dataset, File, Group };
+
+export async function loadHdf5(): Promise<void> {
+  await h5wasm.ready;
+}
+
+let throwingDepth = 0;
+
+/** HDF5's error stack, reduced to its innermost message ("truncated file: eof = …"). */
+function hdf5Reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const frames = [...text.matchAll(/#\d+:.*?\(\): (.*)$/gm)];
+  const innermost = frames.at(-1)?.[1];
+  return (innermost ?? text.split('\n')[0] ?? '').trim();
+}
+
+/** Runs h5wasm calls with HDF5 errors thrown as WeError(`<what>: <reason>`, file). Nests. */
+export function hdf5Call<T>(file: string, what: string, fn: () => T): T {
+  if (throwingDepth++ === 0) Module.activate_throwing_error_handler();
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof WeError) throw error;
+    throw new WeError(`${what}: ${hdf5Reason(error)}`, file);
+  } finally {
+    if (--throwingDepth === 0) Module.deactivate_throwing_error_handler();
+  }
+}
+
+const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** HDF5 looks for its signature at byte 0, 512, 1024, 2048, … (a user block may precede it). */
+function hasHdf5Signature(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(SIGNATURE.length);
+    for (let offset = 0; offset + SIGNATURE.length <= size; offset = offset === 0 ? 512 : offset * 2) {
+      readSync(fd, head, 0, head.length, offset);
+      if (head.equals(SIGNATURE)) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens an existing HDF5 file ('r' or 'a'); WeError if it is missing, not HDF5, or damaged. */
+export function openHdf5(path: string, mode: 'r' | 'a'): File {
+  let isHdf5: boolean;
+  try {
+    isHdf5 = hasHdf5Signature(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new WeError('no such file; create it with `we init`', path);
+    throw new WeError(`cannot be read: ${(error as Error).message}`, path);
+  }
+  if (!isHdf5) throw new WeError('not an HDF5 file (no HDF5 signature found); expected a west.h5', path);
+  return hdf5Call(path, 'cannot be opened as HDF5 (damaged or incompletely copied?)', () => {
+    const file = new h5wasm.File(path, mode);
+    if (file.file_id < 0n) throw new WeError('cannot be opened as HDF5', path);
+    return file;
+  });
+}
+
+/** Creates (truncating) an HDF5 file. */
+export function createHdf5(path: string): File {
+  return hdf5Call(path, 'cannot create HDF5 file', () => {
+    const file = new h5wasm.File(path, 'w');
+    if (file.file_id < 0n) throw new WeError('cannot create HDF5 file', path);
+    return file;
+  });
+}
+
+export function closeHdf5(file: File): void {
+  hdf5Call(file.filename, 'closing failed', () => file.close());
+}
+
+/** The group at an absolute path, created one level at a time where missing. */
+export function ensureGroup(file: File, path: string): Group {
+  let group: Group = file;
+  for (const name of path.split('/').filter(Boolean)) {
+    const child = group.get(name) ?? group.create_group(name);
+    if (!(child instanceof h5wasm.Group)) {
+      throw new WeError(`${child.constructor.name} found where a group was expected`, `${file.filename}:${group.path}/${name}`);
+    }
+    group = child;
+  }
+  return group;
+}
+
+export function getGroup(file: File, path: string): Group {
+  const entity = file.get(path);
+  if (!(entity instanceof h5wasm.Group)) throw new WeError(missing('group', entity), `${file.filename}:${path}`);
+  return entity;
+}
+
+export function getDataset(file: File, path: string): Dataset {
+  const entity = file.get(path);
+  if (!(entity instanceof h5wasm.Dataset)) throw new WeError(missing('dataset', entity), `${file.filename}:${path}`);
+  return entity;
+}
+
+export function hasObject(file: File, path: string): boolean {
+  return file.get(path) !== null;
+}
+
+function missing(expected: string, found: unknown): string {
+  return found === null ? `${expected} missing` : `expected a ${expected}, found ${(found as object).constructor.name}`;
+}
+
+export interface DatasetSpec {
+  data: GuessableDataTypes;
+  shape: number[];
+  dtype: Dtype;
+  /** Chunk shape; every dimension is resizable, so a rewrite of any shape reuses the dataset. */
+  chunks: number[];
+}
+
+/**
+ * Writes a whole dataset, creating it or, when it exists (h5wasm cannot delete links), resizing it in place to
+ * the new shape. The existing dataset must have the same type.
+ */
+export function putDataset(file: File, path: string, spec: DatasetSpec): Dataset {
+  const where = `${file.filename}:${path}`;
+  const existing = file.get(path);
+  if (existing === null) {
+    const slash = path.lastIndexOf('/');
+    const parent = ensureGroup(file, path.slice(0, slash) || '/');
+    return parent.create_dataset({
+      name: path.slice(slash + 1),
+      data: spec.data,
+      shape: spec.shape,
+      dtype: spec.dtype,
+      maxshape: spec.shape.map(() => null),
+      chunks: spec.chunks,
+    });
+  }
+  if (!(existing instanceof h5wasm.Dataset)) throw new WeError(missing('dataset', existing), where);
+  const found = JSON.stringify(existing.dtype);
+  const expected = JSON.stringify(spec.dtype);
+  if (found !== expected) throw new WeError(`has type ${found}; expected ${expected}`, where);
+  if ((existing.shape ?? []).length !== spec.shape.length) {
+    throw new WeError(`has shape [${existing.shape}]; expected rank ${spec.shape.length}`, where);
+  }
+  if (existing.shape?.some((d, i) => d !== spec.shape[i])) {
+    hdf5Call(file.filename, `resizing ${path} failed`, () => existing.resize(spec.shape));
+  }
+  if (spec.shape.every((d) => d > 0)) existing.write_slice([], spec.data);
+  return existing;
+}
+
+/** Chunk shape for rows of `rowBytes`: whole rows, about 1 MiB per chunk, never more rows than `rows`. */
+export function rowChunks(rows: number, rowShape: number[], itemBytes: number): number[] {
+  const rowBytes = rowShape.reduce((a, b) => a * b, itemBytes);
+  const perChunk = Math.max(1, Math.min(Math.max(rows, 1), Math.floor((1 << 20) / Math.max(rowBytes, 1))));
+  return [perChunk, ...rowShape.map((d) => Math.max(d, 1))];
+}
+
+/** Writes an attribute, replacing any existing one (HDF5 refuses to create an attribute twice). */
+export function setAttr(
+  obj: Group | Dataset,
+  name: string,
+  value: number | string,
+  dtype: '<q' | 'S' = typeof value === 'number' ? '<q' : 'S',
+): void {
+  if (name in obj.attrs) obj.delete_attribute(name);
+  if (dtype === 'S') obj.create_attribute(name, String(value));
+  else obj.create_attribute(name, value, null, dtype);
+}
+
+export function readAttr(obj: Group | Dataset, name: string): OutputData | undefined {
+  return name in obj.attrs ? obj.get_attribute(name, false) : undefined;
+}
+
+/** A compound dataset's rows as columns, by member name. */
+export function readColumns(file: File, path: string, names: readonly string[]): Record<string, OutputData[]> {
+  const ds = getDataset(file, path);
+  const members = (ds.dtype as [string, Dtype][]).map(([name]) => name);
+  const rows = (ds.shape?.[0] === 0 ? [] : (ds.value ?? [])) as OutputData[][];
+  const columns: Record<string, OutputData[]> = {};
+  for (const name of names) {
+    const at = members.indexOf(name);
+    if (at < 0) throw new WeError(`compound member '${name}' missing (members: ${members.join(', ')})`, `${file.filename}:${path}`);
+    columns[name] = rows.map((row) => row[at]);
+  }
+  return columns;
+}
+
+export function toBigInt64(values: ArrayLike<number>): BigInt64Array {
+  const out = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
+  return out;
+}
+
+export function toBigUint64(values: ArrayLike<number>): BigUint64Array {
+  const out = new BigUint64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
+  return out;
+}
+
+export function toNumbers(values: ArrayLike<unknown>): number[] {
+  return Array.from(values, (v) => Number(v));
+}

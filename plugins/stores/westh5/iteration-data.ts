@@ -1,0 +1,166 @@
+/**
+ * An iteration group's contents in the file's own terms (seg_index columns, flat pcoord, weight graph), built
+ * from the engine's prepared/completed iterations or read back from a file, so that one writer serves init,
+ * commit and truncation alike.
+ */
+import { WeError } from '../../../core/errors.js';
+import type { IterationRecord, SummaryRow } from '../../../core/plugins.js';
+import { Endpoint, SegStatus } from '../../../core/types.js';
+import type { PcoordArray, PcoordShape, PreparedIteration } from '../../../core/types.js';
+import { toBigInt64, toBigUint64 } from './hdf5.js';
+
+export interface SegIndexColumns {
+  weight: Float64Array;
+  parentId: BigInt64Array;
+  wtgNParents: BigUint64Array;
+  wtgOffset: BigUint64Array;
+  cputime: Float64Array;
+  walltime: Float64Array;
+  endpointType: Uint8Array;
+  status: Uint8Array;
+}
+
+export type Auxdata = Record<string, { data: Float64Array; shape: number[] }>;
+
+export interface IterationGroupData {
+  iteration: number;
+  /** The group's binhash attribute; undefined leaves the attribute as it is. */
+  binhash?: string;
+  segIndex: SegIndexColumns;
+  /** n × len × ndim in the run's pcoord dtype. */
+  pcoord: PcoordArray;
+  wtgraph: BigInt64Array;
+  binTargetCounts: BigInt64Array;
+  targetFlux?: Float64Array;
+  auxdata?: Auxdata;
+}
+
+function expectLength(where: string, label: string, field: string, found: number, expected: number, meaning: string): void {
+  if (found !== expected) {
+    throw new WeError(`${label}: ${field} has ${found} values; expected ${expected} (${meaning})`, where);
+  }
+}
+
+export function newPcoordArray(shape: PcoordShape, n: number): PcoordArray {
+  const size = n * shape.len * shape.ndim;
+  return shape.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+}
+
+/** A prepared iteration as WESTPA writes one: status prepared, pcoord row 0 set and the other rows zero. */
+export function preparedGroupData(
+  p: PreparedIteration,
+  shape: PcoordShape,
+  binhash: string,
+  where: string,
+): IterationGroupData {
+  const label = `prepared iteration ${p.iteration}`;
+  const { n } = p;
+  expectLength(where, label, 'weight', p.weight.length, n, 'n');
+  expectLength(where, label, 'parentId', p.parentId.length, n, 'n');
+  expectLength(where, label, 'wtgOffset', p.wtgOffset.length, n + 1, 'n + 1');
+  expectLength(where, label, 'wtgParents', p.wtgParents.length, p.wtgOffset[n] ?? 0, 'wtgOffset[n]');
+  expectLength(where, label, 'initialPoints', p.initialPoints.length, n * shape.ndim, 'n × pcoord ndim');
+
+  const wtgNParents = new BigUint64Array(n);
+  for (let i = 0; i < n; i++) wtgNParents[i] = BigInt(p.wtgOffset[i + 1] - p.wtgOffset[i]);
+  const pcoord = newPcoordArray(shape, n);
+  const rowStride = shape.len * shape.ndim;
+  for (let i = 0; i < n; i++) {
+    pcoord.set(p.initialPoints.subarray(i * shape.ndim, (i + 1) * shape.ndim), i * rowStride);
+  }
+  return {
+    iteration: p.iteration,
+    binhash,
+    segIndex: {
+      weight: Float64Array.from(p.weight),
+      parentId: toBigInt64(p.parentId),
+      wtgNParents,
+      wtgOffset: toBigUint64(p.wtgOffset.subarray(0, n)),
+      cputime: new Float64Array(n),
+      walltime: new Float64Array(n),
+      endpointType: new Uint8Array(n).fill(Endpoint.unset),
+      status: new Uint8Array(n).fill(SegStatus.prepared),
+    },
+    pcoord,
+    wtgraph: toBigInt64(p.wtgParents),
+    binTargetCounts: toBigInt64(p.binTargetCounts),
+  };
+}
+
+/** Iteration N as completed: the prepared data plus results; its binhash attribute is left as prepared. */
+export function completedGroupData(record: IterationRecord, shape: PcoordShape, where: string): IterationGroupData {
+  const { prepared, completed } = record;
+  const label = `completed iteration ${completed.iteration}`;
+  if (prepared.iteration !== completed.iteration) {
+    throw new WeError(`${label}: record.prepared is iteration ${prepared.iteration}`, where);
+  }
+  const { n } = prepared;
+  expectLength(where, label, 'pcoord', completed.pcoord.length, n * shape.len * shape.ndim, 'n × pcoord len × ndim');
+  expectLength(where, label, 'cputime', completed.cputime.length, n, 'n');
+  expectLength(where, label, 'walltime', completed.walltime.length, n, 'n');
+  expectLength(where, label, 'endpointType', completed.endpointType.length, n, 'n');
+  for (const [name, aux] of Object.entries(completed.auxdata ?? {})) {
+    const size = aux.shape.reduce((a, b) => a * b, 1);
+    expectLength(where, label, `auxdata.${name}`, aux.data.length, size, `shape [${aux.shape}]`);
+    if (aux.shape[0] !== n) throw new WeError(`${label}: auxdata.${name} has ${aux.shape[0]} rows; expected ${n} (n)`, where);
+  }
+
+  const base = preparedGroupData(prepared, shape, '', where);
+  const pcoord = newPcoordArray(shape, n);
+  pcoord.set(completed.pcoord);
+  return {
+    ...base,
+    binhash: undefined,
+    segIndex: {
+      ...base.segIndex,
+      cputime: Float64Array.from(completed.cputime),
+      walltime: Float64Array.from(completed.walltime),
+      endpointType: Uint8Array.from(completed.endpointType),
+      status: new Uint8Array(n).fill(SegStatus.complete),
+    },
+    pcoord,
+    targetFlux: Float64Array.from(completed.targetFlux),
+    auxdata: completed.auxdata,
+  };
+}
+
+function weightStats(weight: Float64Array): { norm: number; minSegProb: number; maxSegProb: number } {
+  let norm = 0;
+  let minSegProb = Infinity;
+  let maxSegProb = 0;
+  for (const w of weight) {
+    norm += w;
+    if (w > 0 && w < minSegProb) minSegProb = w;
+    if (w > maxSegProb) maxSegProb = w;
+  }
+  return { norm, minSegProb: Number.isFinite(minSegProb) ? minSegProb : 0, maxSegProb };
+}
+
+/** The summary row WESTPA writes when it prepares an iteration: count and norm, the rest zero. */
+export function preparedSummary(weight: Float64Array, binhash: string): SummaryRow {
+  return {
+    nParticles: weight.length,
+    norm: weightStats(weight).norm,
+    minBinProb: 0,
+    maxBinProb: 0,
+    minSegProb: 0,
+    maxSegProb: 0,
+    cputime: 0,
+    walltime: 0,
+    binhash,
+  };
+}
+
+/** The summary row of a completed iteration (segment statistics over the weights it was propagated with). */
+export function completedSummary(record: IterationRecord, binhash: string): SummaryRow {
+  const { prepared, completed } = record;
+  return {
+    nParticles: prepared.n,
+    ...weightStats(prepared.weight),
+    minBinProb: completed.minBinProb,
+    maxBinProb: completed.maxBinProb,
+    cputime: completed.cputimeTotal,
+    walltime: completed.walltimeTotal,
+    binhash,
+  };
+}

@@ -1,0 +1,206 @@
+/** Readers for west.h5: validation of the root, and each part the writers produce, back into engine types. */
+import { WeError } from '../../../core/errors.js';
+import type { SummaryRow } from '../../../core/plugins.js';
+import type { BasisState, InitialState, PcoordShape, PreparedIteration, TargetState } from '../../../core/types.js';
+import type { File } from './hdf5.js';
+import { getDataset, getGroup, hasObject, readAttr, readColumns, toNumbers } from './hdf5.js';
+import type { Auxdata, IterationGroupData } from './iteration-data.js';
+import { newPcoordArray } from './iteration-data.js';
+import { ATTR, FILE_FORMAT_VERSION, ITER, PATH, STATE_SET, SUMMARY_DTYPE, iterationPath } from './layout.js';
+
+function integerAttr(file: File, name: string): number | undefined {
+  const value = readAttr(file, name);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new WeError(`root attribute ${name} is ${String(value)}; expected an integer`, file.filename);
+  return n;
+}
+
+/** Checks that the file is a west.h5 of format 9 with its current iteration present; returns that iteration. */
+export function checkWestH5(file: File): number {
+  const where = file.filename;
+  const version = integerAttr(file, ATTR.formatVersion);
+  if (version === undefined) {
+    throw new WeError(`is an HDF5 file but not a west.h5: root attribute ${ATTR.formatVersion} is missing`, where);
+  }
+  if (version !== FILE_FORMAT_VERSION) {
+    const relation = version > FILE_FORMAT_VERSION ? 'newer than' : 'older than';
+    throw new WeError(`has ${ATTR.formatVersion} ${version}, ${relation} the format ${FILE_FORMAT_VERSION} this we reads and writes`, where);
+  }
+  const current = integerAttr(file, ATTR.currentIteration);
+  if (current === undefined || current < 1) {
+    throw new WeError(`root attribute ${ATTR.currentIteration} is ${current ?? 'missing'}; expected >= 1 (initialisation never finished?)`, where);
+  }
+  for (const path of [PATH.summary, PATH.ibstateSet, iterationPath(current)]) {
+    if (!hasObject(file, path)) throw new WeError(`${path} is missing although ${ATTR.currentIteration} is ${current} (file damaged)`, where);
+  }
+  return current;
+}
+
+export function readCurrentIteration(file: File): number {
+  return integerAttr(file, ATTR.currentIteration) ?? 0;
+}
+
+/** The pcoord shape the file was written with, from an iteration's pcoord dataset. */
+export function readPcoordShape(file: File, iteration: number): PcoordShape {
+  const ds = getDataset(file, `${iterationPath(iteration)}/${ITER.pcoord}`);
+  const [, len, ndim] = ds.shape ?? [];
+  const dtype = ds.dtype === '<f' ? 'float32' : ds.dtype === '<d' ? 'float64' : undefined;
+  if (len === undefined || ndim === undefined || dtype === undefined) {
+    throw new WeError(`has shape [${ds.shape}] and type ${JSON.stringify(ds.dtype)}; expected (n, len, ndim) float32 or float64`, `${file.filename}:${ds.path}`);
+  }
+  return { len, ndim, dtype };
+}
+
+/** A numeric dataset's values (empty when any dimension is 0, which h5wasm cannot read). */
+function readValues(file: File, path: string): { values: ArrayLike<number | bigint>; shape: number[] } {
+  const ds = getDataset(file, path);
+  const shape = ds.shape ?? [];
+  if (shape.some((d) => d === 0)) return { values: [], shape };
+  return { values: ds.value as ArrayLike<number | bigint>, shape };
+}
+
+function requireIteration(file: File, n: number): string {
+  const path = iterationPath(n);
+  if (!hasObject(file, path)) throw new WeError(`iteration ${n} is not in the file (${path} missing)`, file.filename);
+  return path;
+}
+
+/** seg_index as written, checking that the weight graph offsets are contiguous. */
+function readSegIndex(file: File, path: string) {
+  const cols = readColumns(file, `${path}/${ITER.segIndex}`, [
+    'weight', 'parent_id', 'wtg_n_parents', 'wtg_offset', 'cputime', 'walltime', 'endpoint_type', 'status',
+  ]);
+  const n = cols.weight.length;
+  const wtgOffset = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    wtgOffset[i] = Number(cols.wtg_offset[i]);
+    wtgOffset[i + 1] = wtgOffset[i] + Number(cols.wtg_n_parents[i]);
+    if (i > 0 && wtgOffset[i] !== wtgOffset[i - 1] + Number(cols.wtg_n_parents[i - 1])) {
+      throw new WeError(`seg_index row ${i}: wtg_offset ${wtgOffset[i]} does not follow the previous row's parents`, `${file.filename}:${path}`);
+    }
+  }
+  return { n, cols, wtgOffset };
+}
+
+/** The initial state table of the state set at `setPath` (an iteration's `ibstates` link, or the set itself). */
+export function readIstates(file: File, setPath: string): InitialState[] {
+  const cols = readColumns(file, `${setPath}/${STATE_SET.istateIndex}`, [
+    'iter_created', 'iter_used', 'basis_state_id', 'istate_type', 'istate_status',
+  ]);
+  const { values, shape } = readValues(file, `${setPath}/${STATE_SET.istatePcoord}`);
+  const ndim = shape[1] ?? 0;
+  return cols.iter_created.map((_, i) => ({
+    id: i,
+    iterCreated: Number(cols.iter_created[i]),
+    iterUsed: Number(cols.iter_used[i]),
+    basisStateId: Number(cols.basis_state_id[i]),
+    type: Number(cols.istate_type[i]),
+    status: Number(cols.istate_status[i]),
+    pcoord: Float64Array.from(toNumbers(values).slice(i * ndim, (i + 1) * ndim)),
+  }));
+}
+
+export function readPreparedIteration(file: File, n: number): PreparedIteration {
+  const path = requireIteration(file, n);
+  const shape = readPcoordShape(file, n);
+  const { n: count, cols, wtgOffset } = readSegIndex(file, path);
+  const initialPoints = new Float64Array(count * shape.ndim);
+  if (count > 0 && shape.ndim > 0) {
+    const row0 = getDataset(file, `${path}/${ITER.pcoord}`).slice([[0, count], [0, 1], []]) as ArrayLike<number>;
+    initialPoints.set(row0);
+  }
+  const wtgraph = readValues(file, `${path}/${ITER.wtgraph}`).values;
+  if (wtgraph.length !== wtgOffset[count]) {
+    throw new WeError(`wtgraph has ${wtgraph.length} entries; seg_index refers to ${wtgOffset[count]}`, `${file.filename}:${path}`);
+  }
+  return {
+    iteration: n,
+    n: count,
+    weight: Float64Array.from(toNumbers(cols.weight)),
+    parentId: Int32Array.from(toNumbers(cols.parent_id)),
+    wtgOffset,
+    wtgParents: Int32Array.from(toNumbers(wtgraph)),
+    initialPoints,
+    binTargetCounts: Uint32Array.from(toNumbers(readValues(file, `${path}/${ITER.binTargetCounts}`).values)),
+    newIstates: readIstates(file, `${path}/${ITER.ibstates}`).filter((s) => s.iterCreated === n),
+  };
+}
+
+/** Everything an iteration group holds, as the writer takes it. */
+export function readIterationGroup(file: File, n: number): IterationGroupData {
+  const path = requireIteration(file, n);
+  const shape = readPcoordShape(file, n);
+  const { n: count, cols } = readSegIndex(file, path);
+  const pcoord = newPcoordArray(shape, count);
+  pcoord.set(toNumbers(readValues(file, `${path}/${ITER.pcoord}`).values));
+
+  let auxdata: Auxdata | undefined;
+  const auxPath = `${path}/${ITER.auxdata}`;
+  if (hasObject(file, auxPath)) {
+    auxdata = {};
+    for (const name of getGroup(file, auxPath).keys()) {
+      const { values, shape: auxShape } = readValues(file, `${auxPath}/${name}`);
+      auxdata[name] = { data: Float64Array.from(toNumbers(values)), shape: auxShape };
+    }
+  }
+  const fluxPath = `${path}/${ITER.targetFlux}`;
+  const binhash = readAttr(getGroup(file, path), ATTR.binhash);
+  return {
+    iteration: n,
+    binhash: binhash === undefined ? undefined : String(binhash),
+    segIndex: {
+      weight: Float64Array.from(toNumbers(cols.weight)),
+      parentId: BigInt64Array.from(cols.parent_id, (v) => BigInt(v as bigint)),
+      wtgNParents: BigUint64Array.from(cols.wtg_n_parents, (v) => BigInt(v as bigint)),
+      wtgOffset: BigUint64Array.from(cols.wtg_offset, (v) => BigInt(v as bigint)),
+      cputime: Float64Array.from(toNumbers(cols.cputime)),
+      walltime: Float64Array.from(toNumbers(cols.walltime)),
+      endpointType: Uint8Array.from(toNumbers(cols.endpoint_type)),
+      status: Uint8Array.from(toNumbers(cols.status)),
+    },
+    pcoord,
+    wtgraph: BigInt64Array.from(readValues(file, `${path}/${ITER.wtgraph}`).values, (v) => BigInt(v)),
+    binTargetCounts: BigInt64Array.from(readValues(file, `${path}/${ITER.binTargetCounts}`).values, (v) => BigInt(v)),
+    targetFlux: hasObject(file, fluxPath) ? Float64Array.from(toNumbers(readValues(file, fluxPath).values)) : undefined,
+    auxdata,
+  };
+}
+
+export function readBasisStates(file: File): BasisState[] {
+  const cols = readColumns(file, `${PATH.ibstateSet}/${STATE_SET.bstateIndex}`, ['label', 'probability', 'auxref']);
+  const { values, shape } = readValues(file, `${PATH.ibstateSet}/${STATE_SET.bstatePcoord}`);
+  const ndim = shape[1] ?? 0;
+  const pcoords = toNumbers(values);
+  return cols.label.map((label, i) => ({
+    label: String(label),
+    probability: Number(cols.probability[i]),
+    auxref: String(cols.auxref[i]),
+    pcoord: pcoords.slice(i * ndim, (i + 1) * ndim),
+  }));
+}
+
+export function readTargetStates(file: File): TargetState[] {
+  if (!hasObject(file, PATH.tstateSet)) return [];
+  const cols = readColumns(file, `${PATH.tstateSet}/${STATE_SET.tstateIndex}`, ['label']);
+  const { values, shape } = readValues(file, `${PATH.tstateSet}/${STATE_SET.tstatePcoord}`);
+  const ndim = shape[1] ?? 0;
+  const pcoords = toNumbers(values);
+  return cols.label.map((label, i) => ({ label: String(label), pcoord: pcoords.slice(i * ndim, (i + 1) * ndim) }));
+}
+
+export function readSummary(file: File): SummaryRow[] {
+  const names = SUMMARY_DTYPE.map(([name]) => name);
+  const cols = readColumns(file, PATH.summary, names);
+  return cols.n_particles.map((_, i) => ({
+    nParticles: Number(cols.n_particles[i]),
+    norm: Number(cols.norm[i]),
+    minBinProb: Number(cols.min_bin_prob[i]),
+    maxBinProb: Number(cols.max_bin_prob[i]),
+    minSegProb: Number(cols.min_seg_prob[i]),
+    maxSegProb: Number(cols.max_seg_prob[i]),
+    cputime: Number(cols.cputime[i]),
+    walltime: Number(cols.walltime[i]),
+    binhash: String(cols.binhash[i]),
+  }));
+}

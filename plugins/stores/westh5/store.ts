@@ -1,0 +1,209 @@
+/**
+ * The `Store` that keeps a run in WESTPA's west.h5 (format 9). The file stays open between commits; each commit
+ * is one write and one flush, with west_current_iteration advanced last. Whole-file rewrites (init, truncate)
+ * go to a temporary file renamed over the target, so a failure never leaves half a file.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { WeError } from '../../../core/errors.js';
+import type { IterationRecord, PropagatorContext, RunDefinition, Store } from '../../../core/plugins.js';
+import type { PcoordShape, PreparedIteration } from '../../../core/types.js';
+import type { File } from './hdf5.js';
+import { closeHdf5, createHdf5, getGroup, hdf5Call, loadHdf5, openHdf5, readAttr } from './hdf5.js';
+import { completedGroupData, completedSummary, preparedGroupData, preparedSummary } from './iteration-data.js';
+import { ATTR, PATH, WE_VERSION, iterationPath } from './layout.js';
+import {
+  checkWestH5,
+  readBasisStates,
+  readCurrentIteration,
+  readIstates,
+  readIterationGroup,
+  readPcoordShape,
+  readPreparedIteration,
+  readSummary,
+  readTargetStates,
+} from './read.js';
+import {
+  resizeSummary,
+  setCurrentIteration,
+  writeIstates,
+  writeIterationGroup,
+  writeRootAttrs,
+  writeStateSets,
+  writeSummaryRow,
+} from './write.js';
+
+function sameShape(a: PcoordShape, b: PcoordShape): boolean {
+  return a.len === b.len && a.ndim === b.ndim && a.dtype === b.dtype;
+}
+
+function describeShape(s: PcoordShape): string {
+  return `pcoord len ${s.len}, ndim ${s.ndim}, ${s.dtype}`;
+}
+
+/** Writes a whole new file through `write`, then renames it over `path`; nothing is left behind on failure. */
+function replaceFile(path: string, what: string, write: (file: File) => void): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    hdf5Call(path, what, () => {
+      const file = createHdf5(tmp);
+      try {
+        write(file);
+      } finally {
+        closeHdf5(file);
+      }
+    });
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+function binhashOf(file: File, iteration: number): string {
+  return String(readAttr(getGroup(file, iterationPath(iteration)), ATTR.binhash) ?? '');
+}
+
+export class WestH5Store implements Store {
+  private file: File | undefined;
+
+  constructor(
+    readonly path: string,
+    private shape: PcoordShape,
+  ) {}
+
+  async initialize(run: RunDefinition, first: PreparedIteration, force: boolean): Promise<void> {
+    await loadHdf5();
+    if (existsSync(this.path) && !force) throw new WeError('already exists; use --force to overwrite it', this.path);
+    if (first.iteration !== 1) throw new WeError(`the first prepared iteration is ${first.iteration}; expected 1`, this.path);
+    await this.close();
+    this.shape = run.pcoord;
+    const bstatePcoords = new Float64Array(run.basisStates.length * run.pcoord.ndim).fill(NaN);
+    run.basisStates.forEach((state, i) => {
+      const pcoord = state.pcoord ?? first.newIstates.find((s) => s.basisStateId === i)?.pcoord;
+      if (pcoord) bstatePcoords.set(pcoord.slice(0, run.pcoord.ndim), i * run.pcoord.ndim);
+    });
+    replaceFile(this.path, 'writing the new west.h5 failed', (file) => {
+      writeRootAttrs(file, WE_VERSION);
+      resizeSummary(file, 1);
+      writeStateSets(file, run.basisStates, bstatePcoords, run.targetStates, run.pcoord);
+      writeIstates(file, first.newIstates, run.pcoord);
+      writeIterationGroup(file, preparedGroupData(first, run.pcoord, run.binhash, this.path), run.pcoord);
+      writeSummaryRow(file, 1, preparedSummary(first.weight, run.binhash));
+      setCurrentIteration(file, 1);
+    });
+  }
+
+  async commit(record: IterationRecord, binhash: string): Promise<void> {
+    const file = await this.writable();
+    const n = record.completed.iteration;
+    hdf5Call(this.path, `committing iteration ${n} failed`, () => {
+      const current = readCurrentIteration(file);
+      // current === n + 1: an earlier commit of n finished or got as far as the pointer; redoing it is harmless.
+      if (current !== n && current !== n + 1) {
+        throw new WeError(`the file's current iteration is ${current}; cannot commit iteration ${n}`, this.path);
+      }
+      if (record.next.iteration !== n + 1) {
+        throw new WeError(`record.next is iteration ${record.next.iteration}; expected ${n + 1}`, this.path);
+      }
+      writeIterationGroup(file, completedGroupData(record, this.shape, this.path), this.shape);
+      resizeSummary(file, n + 1);
+      writeSummaryRow(file, n, completedSummary(record, binhashOf(file, n)));
+      writeIstates(file, record.istates, this.shape);
+      writeIterationGroup(file, preparedGroupData(record.next, this.shape, binhash, this.path), this.shape);
+      writeSummaryRow(file, n + 1, preparedSummary(record.next.weight, binhash));
+      setCurrentIteration(file, n + 1);
+      file.flush();
+    });
+  }
+
+  async currentIteration(): Promise<number> {
+    const file = await this.writable();
+    return hdf5Call(this.path, 'reading the current iteration failed', () => readCurrentIteration(file));
+  }
+
+  async readPrepared(iteration: number): Promise<PreparedIteration> {
+    const file = await this.writable();
+    return hdf5Call(this.path, `reading iteration ${iteration} failed`, () => {
+      this.requireIteration(file, iteration);
+      return readPreparedIteration(file, iteration);
+    });
+  }
+
+  /**
+   * Leaves iteration n prepared (as its group was before it ran) and removes everything after it: the groups of
+   * later iterations, their summary rows and the initial states they created. WESTPA's `w_truncate -n n` instead
+   * deletes group n too and points at the completed n - 1, whose resampling w_run then redoes; keeping n prepared
+   * keeps its walkers, and readPrepared(n) gives them back. h5wasm cannot delete objects, so the kept part is
+   * copied into a new file that replaces the old one.
+   */
+  async truncate(n: number): Promise<void> {
+    const src = await this.writable();
+    replaceFile(this.path, `truncating to iteration ${n} failed`, (dst) => {
+      this.requireIteration(src, n);
+      const shape = this.shape;
+      writeRootAttrs(dst, String(readAttr(src, ATTR.version) ?? WE_VERSION));
+      const basisStates = readBasisStates(src);
+      writeStateSets(dst, basisStates, Float64Array.from(basisStates.flatMap((b) => b.pcoord ?? [])), readTargetStates(src), shape);
+      const istates = readIstates(src, PATH.ibstateSet);
+      const firstLater = istates.findIndex((s) => s.iterCreated > n);
+      writeIstates(dst, firstLater < 0 ? istates : istates.slice(0, firstLater), shape);
+      const summary = readSummary(src);
+      resizeSummary(dst, n);
+      for (let k = 1; k < n; k++) {
+        writeIterationGroup(dst, readIterationGroup(src, k), shape);
+        writeSummaryRow(dst, k, summary[k - 1]);
+      }
+      const prepared = readPreparedIteration(src, n);
+      const binhash = binhashOf(src, n);
+      writeIterationGroup(dst, preparedGroupData(prepared, shape, binhash, this.path), shape);
+      writeSummaryRow(dst, n, preparedSummary(prepared.weight, binhash));
+      setCurrentIteration(dst, n);
+      closeHdf5(src);
+      this.file = undefined;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.file) closeHdf5(this.file);
+    this.file = undefined;
+  }
+
+  private requireIteration(file: File, iteration: number): void {
+    const current = readCurrentIteration(file);
+    if (!Number.isInteger(iteration) || iteration < 1 || iteration > current) {
+      throw new WeError(`iteration ${iteration} is not in the file; it holds iterations 1 to ${current}`, this.path);
+    }
+  }
+
+  /** Opens the file for writing on first use, after checking read-only that it is a west.h5 of this run. */
+  private async writable(): Promise<File> {
+    if (this.file) return this.file;
+    await loadHdf5();
+    const probe = openHdf5(this.path, 'r');
+    try {
+      hdf5Call(this.path, 'reading failed', () => {
+        const current = checkWestH5(probe);
+        const found = readPcoordShape(probe, current);
+        if (!sameShape(found, this.shape)) {
+          throw new WeError(`was written with ${describeShape(found)}; the run has ${describeShape(this.shape)}`, this.path);
+        }
+      });
+    } finally {
+      closeHdf5(probe);
+    }
+    this.file = openHdf5(this.path, 'a');
+    return this.file;
+  }
+}
+
+/** Store factory for the plugin registry: the file is ctx.config.store.path; there are no options. */
+export async function createWestH5Store(ctx: PropagatorContext, options: Record<string, unknown>): Promise<Store> {
+  const unknown = Object.keys(options);
+  if (unknown.length > 0) {
+    throw new WeError(`store westh5 takes no options; found ${unknown.join(', ')}`, ctx.config.file);
+  }
+  await loadHdf5();
+  return new WestH5Store(ctx.config.store.path, ctx.pcoord);
+}

@@ -1,0 +1,459 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WeError } from '../core/errors.js';
+import type { IterationRecord, PropagatorContext, RunDefinition } from '../core/plugins.js';
+import { Endpoint, IstateStatus, IstateType } from '../core/types.js';
+import type { BasisState, CompletedIteration, InitialState, PcoordShape, PreparedIteration } from '../core/types.js';
+import { WestH5Store, createWestH5Store, openWestH5ForRead } from '../plugins/stores/westh5/index.js';
+
+/** Debian's python3 has h5py; the pyenv python3 on PATH does not. */
+const PYTHON = '/usr/bin/python3';
+
+/** Dumps every object reachable by name (hard links included) with dtypes, shapes, values and attributes. */
+const DUMP_PY = `
+import h5py, json, sys, numpy as np
+f = h5py.File(sys.argv[1], 'r')
+seen = []  # (object, first path): hard links are reported as links to the first path
+def canonical(o):
+    return next((p for (x, p) in seen if x == o), None)
+def conv(v):
+    if isinstance(v, bytes): return v.decode()
+    if isinstance(v, h5py.Reference): return canonical(f[v]) if v else None
+    if isinstance(v, np.ndarray): return [conv(x) for x in v.tolist()] if v.dtype.kind in 'OV' else conv(v.tolist())
+    if isinstance(v, (list, tuple)): return [conv(x) for x in v]
+    if isinstance(v, np.generic): return v.item()
+    return v
+def attrs(o): return {k: [conv(v), str(np.asarray(v).dtype)] for k, v in sorted(o.attrs.items())}
+out = {}
+def walk(g, path):
+    seen.append((g, path))
+    # state sets first, so that iteration groups show their links to them
+    keys = sorted(g.keys(), key=lambda k: (k == 'iterations', k))
+    out[path] = {'kind': 'group', 'attrs': attrs(g), 'keys': keys}
+    for k in keys:
+        o = g[k]; sub = path.rstrip('/') + '/' + k
+        if isinstance(o, h5py.Group):
+            first = canonical(o)
+            if first is None: walk(o, sub)
+            else: out[sub] = {'kind': 'link', 'target': first}
+        else:
+            out[sub] = {'kind': 'dataset', 'dtype': [[n, o.dtype.fields[n][0].str] for n in o.dtype.names] if o.dtype.names else o.dtype.str,
+                        'shape': list(o.shape), 'attrs': attrs(o)}
+            seen.append((o, sub))
+walk(f, '/')
+for p, o in list(out.items()):
+    if o['kind'] == 'dataset': o['value'] = conv(f[p][...])
+print(json.dumps(out))
+`;
+
+type Dump = Record<string, { kind: string; dtype?: unknown; shape?: number[]; value?: any; attrs?: Record<string, [any, string]>; keys?: string[]; target?: string }>;
+
+function h5dump(path: string): Dump {
+  return JSON.parse(execFileSync(PYTHON, ['-c', DUMP_PY, path], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+}
+
+function python(code: string, ...args: string[]): string {
+  return execFileSync(PYTHON, ['-c', code, ...args], { encoding: 'utf8' }).trim();
+}
+
+const ITER = (n: number) => `/iterations/iter_${String(n).padStart(8, '0')}`;
+
+// ---------- hand-built run: 5 walkers, 2 basis states, 1 target state ----------
+
+function istate(id: number, iterCreated: number, basisStateId: number, value: number, ndim: number): InitialState {
+  return {
+    id,
+    iterCreated,
+    iterUsed: iterCreated,
+    basisStateId,
+    type: IstateType.basis,
+    status: IstateStatus.prepared,
+    pcoord: new Float64Array(ndim).fill(value),
+  };
+}
+
+function prepared(
+  iteration: number,
+  weight: number[],
+  parentId: number[],
+  wtg: number[][],
+  initialPoints: number[],
+  newIstates: InitialState[],
+): PreparedIteration {
+  const wtgOffset = new Uint32Array(weight.length + 1);
+  wtg.forEach((parents, i) => (wtgOffset[i + 1] = wtgOffset[i] + parents.length));
+  return {
+    iteration,
+    n: weight.length,
+    weight: Float64Array.from(weight),
+    parentId: Int32Array.from(parentId),
+    wtgOffset,
+    wtgParents: Int32Array.from(wtg.flat()),
+    initialPoints: Float64Array.from(initialPoints),
+    binTargetCounts: Uint32Array.from([5, 5, 0]),
+    newIstates,
+  };
+}
+
+function round(shape: PcoordShape, x: number): number {
+  return shape.dtype === 'float32' ? Math.fround(x) : x;
+}
+
+/** Segment i moves by step × (t) × (i + 1) × (d + 1) from its row 0. */
+function completed(p: PreparedIteration, shape: PcoordShape, step: number, endpointType: number[], withAux: boolean): CompletedIteration {
+  const { len, ndim } = shape;
+  const pcoord = shape.dtype === 'float32' ? new Float32Array(p.n * len * ndim) : new Float64Array(p.n * len * ndim);
+  for (let i = 0; i < p.n; i++)
+    for (let t = 0; t < len; t++)
+      for (let d = 0; d < ndim; d++) pcoord[(i * len + t) * ndim + d] = p.initialPoints[i * ndim + d] + step * t * (i + 1) * (d + 1);
+  return {
+    iteration: p.iteration,
+    pcoord,
+    cputime: Float64Array.from({ length: p.n }, (_, i) => 1 + i),
+    walltime: Float64Array.from({ length: p.n }, (_, i) => 2 + i),
+    endpointType: Uint8Array.from(endpointType),
+    targetFlux: Float64Array.from([p.iteration === 1 ? 0.2 : 0]),
+    minBinProb: 0.2,
+    maxBinProb: 0.6,
+    walltimeTotal: 12.5,
+    cputimeTotal: p.n * 3,
+    auxdata: withAux ? { energy: { data: Float64Array.from({ length: p.n * len }, (_, k) => k / 2), shape: [p.n, len] } } : undefined,
+  };
+}
+
+function finalPoint(c: CompletedIteration, shape: PcoordShape, i: number): number[] {
+  const start = (i * shape.len + shape.len - 1) * shape.ndim;
+  return Array.from(c.pcoord.subarray(start, start + shape.ndim));
+}
+
+function scenario(shape: PcoordShape) {
+  const nd = shape.ndim;
+  const basisStates: BasisState[] = [
+    { label: 'left', probability: 0.6, auxref: '0', pcoord: new Array(nd).fill(1.5) },
+    // no inline pcoord: the store takes it from this basis state's initial state
+    { label: 'right', probability: 0.4, auxref: '1' },
+  ];
+  const run: RunDefinition = {
+    pcoord: shape,
+    basisStates,
+    targetStates: [{ label: 'bound', pcoord: new Array(nd).fill(0.5) }],
+    binhash: 'a'.repeat(64),
+    nbins: 3,
+  };
+  const istates1 = [0, 1, 2].map((i) => istate(i, 1, 0, 1.5, nd)).concat([3, 4].map((i) => istate(i, 1, 1, 8, nd)));
+  const pts = (values: number[][]) => values.flat().map((x) => round(shape, x));
+  const first = prepared(1, [0.2, 0.2, 0.2, 0.2, 0.2], [-1, -2, -3, -4, -5], [[-1], [-2], [-3], [-4], [-5]],
+    pts(istates1.map((s) => Array.from(s.pcoord))), istates1);
+
+  const c1 = completed(first, shape, 0.25, [Endpoint.merged, Endpoint.continues, Endpoint.merged, Endpoint.continues, Endpoint.recycled], true);
+  const recycledIstate = istate(5, 2, 0, 1.5, nd);
+  const next2 = prepared(2, [0.4, 0.2, 0.2, 0.2], [0, 1, 3, -6], [[0, 2], [1], [3], [4]],
+    pts([finalPoint(c1, shape, 0), finalPoint(c1, shape, 1), finalPoint(c1, shape, 3), Array.from(recycledIstate.pcoord)]),
+    [recycledIstate]);
+  const istates2 = [...istates1, recycledIstate];
+  const record1: IterationRecord = { prepared: first, completed: c1, next: next2, istates: istates2 };
+
+  const c2 = completed(next2, shape, -0.125, [Endpoint.continues, Endpoint.continues, Endpoint.continues, Endpoint.continues], false);
+  const next3 = prepared(3, [0.2, 0.2, 0.2, 0.2, 0.2], [0, 0, 1, 2, 3], [[0], [0], [1], [2], [3]],
+    pts([0, 0, 1, 2, 3].map((i) => finalPoint(c2, shape, i))), []);
+  const record2: IterationRecord = { prepared: next2, completed: c2, next: next3, istates: istates2 };
+  return { run, first, record1, record2 };
+}
+
+// ---------- tests ----------
+
+let dir: string;
+let path: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'westh5-'));
+  path = join(dir, 'west.h5');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function rejection(p: Promise<unknown>): Promise<WeError> {
+  const error = await p.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(WeError);
+  return error as WeError;
+}
+
+const SHAPES: PcoordShape[] = [
+  { len: 3, ndim: 1, dtype: 'float32' },
+  { len: 4, ndim: 2, dtype: 'float64' },
+];
+
+describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) => {
+  async function runTwoIterations() {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    await store.commit(s.record1, 'b'.repeat(64));
+    await store.commit(s.record2, 'c'.repeat(64));
+    await store.close();
+    return { s, store };
+  }
+
+  it('writes WESTPA format 9 that h5py reads: attributes, dtypes, values, links', async () => {
+    const { s } = await runTwoIterations();
+    const d = h5dump(path);
+    const root = d['/'].attrs!;
+    expect(root.west_file_format_version).toEqual([9, 'int64']);
+    expect(root.west_iter_prec).toEqual([8, 'int64']);
+    expect(root.west_current_iteration).toEqual([3, 'int64']);
+    expect(root.west_version[0]).toMatch(/^we-/);
+
+    expect(d['/summary'].dtype).toEqual([
+      ['n_particles', '<i8'], ['norm', '<f8'], ['min_bin_prob', '<f8'], ['max_bin_prob', '<f8'],
+      ['min_seg_prob', '<f8'], ['max_seg_prob', '<f8'], ['cputime', '<f8'], ['walltime', '<f8'], ['binhash', '|S64'],
+    ]);
+    const summary = d['/summary'].value;
+    expect(summary).toHaveLength(3);
+    expect(summary[0]).toEqual([5, 1, 0.2, 0.6, 0.2, 0.2, 15, 12.5, 'a'.repeat(64)]);
+    expect(summary[1][0]).toBe(4);
+    expect(summary[1][4]).toBeCloseTo(0.2, 15);
+    expect(summary[1][5]).toBeCloseTo(0.4, 15);
+    expect(summary[1][8]).toBe('b'.repeat(64));
+    expect(summary[2]).toEqual([5, 1, 0, 0, 0, 0, 0, 0, 'c'.repeat(64)]);
+
+    const seg = d[`${ITER(1)}/seg_index`];
+    expect(seg.dtype).toEqual([
+      ['weight', '<f8'], ['parent_id', '<i8'], ['wtg_n_parents', '<u8'], ['wtg_offset', '<u8'],
+      ['cputime', '<f8'], ['walltime', '<f8'], ['endpoint_type', '|u1'], ['status', '|u1'],
+    ]);
+    expect(seg.value.map((r: number[]) => r[1])).toEqual([-1, -2, -3, -4, -5]);
+    expect(seg.value.map((r: number[]) => r[6])).toEqual([2, 1, 2, 1, 3]);
+    expect(seg.value.map((r: number[]) => r[7])).toEqual([2, 2, 2, 2, 2]);
+    expect(seg.value[4].slice(4, 6)).toEqual([5, 6]);
+    const seg2 = d[`${ITER(2)}/seg_index`].value;
+    expect(seg2.map((r: number[]) => [r[0], r[1], r[2], r[3]])).toEqual([[0.4, 0, 2, 0], [0.2, 1, 1, 2], [0.2, 3, 1, 3], [0.2, -6, 1, 4]]);
+    expect(d[`${ITER(2)}/wtgraph`]).toMatchObject({ dtype: '<i8', value: [0, 2, 1, 3, 4] });
+    const seg3 = d[`${ITER(3)}/seg_index`].value;
+    expect(seg3.map((r: number[]) => [r[4], r[5], r[6], r[7]])).toEqual(new Array(5).fill([0, 0, 0, 1]));
+
+    const pcoordDtype = shape.dtype === 'float32' ? '<f4' : '<f8';
+    for (const n of [1, 2, 3]) {
+      const pc = d[`${ITER(n)}/pcoord`];
+      expect(pc.dtype).toBe(pcoordDtype);
+      expect(pc.shape).toEqual([n === 2 ? 4 : 5, shape.len, shape.ndim]);
+    }
+    expect(d[`${ITER(2)}/pcoord`].value.flat(2)).toEqual(Array.from(s.record2.completed.pcoord));
+    const prepared3 = d[`${ITER(3)}/pcoord`].value as number[][][];
+    expect(prepared3.map((seg) => seg[0])).toEqual(chunk(Array.from(s.record2.next.initialPoints), shape.ndim));
+    expect(prepared3.flatMap((seg) => seg.slice(1)).flat().every((x) => x === 0)).toBe(true);
+
+    expect(d[`${ITER(1)}/auxdata/energy`]).toMatchObject({ dtype: '<f8', shape: [5, shape.len] });
+    expect(d[`${ITER(1)}/target_flux`].value).toEqual([0.2]);
+    expect(d[`${ITER(2)}/target_flux`].value).toEqual([0]);
+    expect(d[`${ITER(3)}`].keys).not.toContain('target_flux');
+    expect(d[`${ITER(1)}/bin_target_counts`].value).toEqual([5, 5, 0]);
+    expect(d[ITER(1)].attrs!.n_iter[0]).toBe(1);
+    expect(d[ITER(1)].attrs!.binhash[0]).toBe('a'.repeat(64));
+    expect(d[ITER(3)].attrs!.binhash[0]).toBe('c'.repeat(64));
+
+    for (const n of [1, 2, 3]) {
+      expect(d[`${ITER(n)}/ibstates`]).toEqual({ kind: 'link', target: '/ibstates/0' });
+      expect(d[`${ITER(n)}/tstates`]).toEqual({ kind: 'link', target: '/tstates/0' });
+    }
+    expect(d['/ibstates/index'].dtype).toEqual([['iter_valid', '<u8'], ['n_bstates', '<u8'], ['group_ref', '|O']]);
+    expect(d['/ibstates/index'].value).toEqual([[0, 2, '/ibstates/0']]);
+    expect(d['/tstates/index'].value).toEqual([[0, 1, '/tstates/0']]);
+    const bstates = d['/ibstates/0/bstate_index'];
+    expect(bstates.dtype).toEqual([['label', '|S64'], ['probability', '<f8'], ['auxref', '|S64']]);
+    expect(bstates.value).toEqual([['left', 0.6, '0'], ['right', 0.4, '1']]);
+    expect(d['/ibstates/0/bstate_pcoord'].value).toEqual([new Array(shape.ndim).fill(1.5), new Array(shape.ndim).fill(8)]);
+    const istates = d['/ibstates/0/istate_index'];
+    expect(istates.dtype).toEqual([
+      ['iter_created', '<u8'], ['iter_used', '<u8'], ['basis_state_id', '<i8'],
+      ['istate_type', '|u1'], ['istate_status', '|u1'], ['basis_auxref', '|S64'],
+    ]);
+    expect(istates.value.map((r: number[]) => [r[0], r[2]])).toEqual([[1, 0], [1, 0], [1, 0], [1, 1], [1, 1], [2, 0]]);
+    expect(d['/tstates/0/index'].value).toEqual([['bound']]);
+    expect(d['/tstates/0/pcoord'].value).toEqual([new Array(shape.ndim).fill(0.5)]);
+  });
+
+  it('reads back prepared iterations as they were given', async () => {
+    const { s, store } = await runTwoIterations();
+    const expectSame = (a: PreparedIteration, b: PreparedIteration) => {
+      expect({ ...a, newIstates: a.newIstates.map((x) => ({ ...x })) }).toEqual({ ...b, newIstates: b.newIstates.map((x) => ({ ...x })) });
+    };
+    expectSame(await store.readPrepared(1), s.first);
+    expectSame(await store.readPrepared(2), s.record1.next);
+    expectSame(await store.readPrepared(3), s.record2.next);
+    expect(await store.currentIteration()).toBe(3);
+    await rejection(store.readPrepared(4));
+    await store.close();
+
+    const reader = await openWestH5ForRead(path);
+    expect(reader.currentIteration).toBe(3);
+    expect(reader.pcoord).toEqual(shape);
+    expect(reader.summary().map((r) => r.nParticles)).toEqual([5, 4, 5]);
+    expect(reader.basisStates().map((b) => b.label)).toEqual(['left', 'right']);
+    expect(reader.targetStates()).toEqual([{ label: 'bound', pcoord: new Array(shape.ndim).fill(0.5) }]);
+    expect(reader.istates()).toHaveLength(6);
+    reader.close();
+  });
+
+  it('commit is idempotent: committing an iteration again leaves the same content', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    await store.commit(s.record1, 'b'.repeat(64));
+    await store.close();
+    const once = h5dump(path);
+    await store.commit(s.record1, 'b'.repeat(64));
+    await store.close();
+    expect(h5dump(path)).toEqual(once);
+
+    await store.commit(s.record2, 'c'.repeat(64));
+    await store.commit(s.record2, 'c'.repeat(64));
+    await store.close();
+    const twice = h5dump(path);
+    expect(twice['/'].attrs!.west_current_iteration[0]).toBe(3);
+    expect(twice['/summary'].shape).toEqual([3]);
+  });
+
+  it('truncate(n) leaves n prepared; committing the same records again rebuilds the same file', async () => {
+    const { s, store } = await runTwoIterations();
+    const full = h5dump(path);
+    await store.truncate(2);
+    expect(await store.currentIteration()).toBe(2);
+    await store.close();
+
+    const t = h5dump(path);
+    expect(t[ITER(3)]).toBeUndefined();
+    expect(t['/summary'].shape).toEqual([2]);
+    expect(t['/summary'].value[1]).toEqual([4, 1, 0, 0, 0, 0, 0, 0, 'b'.repeat(64)]);
+    expect(t[`${ITER(2)}/seg_index`].value.map((r: number[]) => [r[6], r[7]])).toEqual(new Array(4).fill([0, 1]));
+    expect(t[`${ITER(2)}`].keys).not.toContain('target_flux');
+    expect(t[`${ITER(1)}`]).toEqual(full[ITER(1)]);
+    expect(t[`${ITER(1)}/pcoord`]).toEqual(full[`${ITER(1)}/pcoord`]);
+    expect(t['/ibstates/0/istate_index'].value).toHaveLength(6);
+
+    const again = await store.readPrepared(2);
+    expect(again.weight).toEqual(s.record1.next.weight);
+    expect(again.initialPoints).toEqual(s.record1.next.initialPoints);
+    expect(again.newIstates.map((x) => x.id)).toEqual([5]);
+
+    await store.commit(s.record2, 'c'.repeat(64));
+    await store.close();
+    expect(h5dump(path)).toEqual(full);
+
+    await store.truncate(1);
+    await store.close();
+    const t1 = h5dump(path);
+    expect(Object.keys(t1).filter((k) => k.startsWith('/iterations/'))).toEqual(
+      Object.keys(t1).filter((k) => k.startsWith(`${ITER(1)}`)),
+    );
+    expect(t1['/ibstates/0/istate_index'].value).toHaveLength(5);
+    expect(await store.readPrepared(1)).toMatchObject({ n: 5, parentId: s.first.parentId });
+    await rejection(store.truncate(2));
+    await store.close();
+  });
+});
+
+function chunk(values: number[], size: number): number[][] {
+  return Array.from({ length: values.length / size }, (_, i) => values.slice(i * size, (i + 1) * size));
+}
+
+describe('west.h5 refusals', () => {
+  const shape: PcoordShape = { len: 3, ndim: 1, dtype: 'float32' };
+
+  it('initialize refuses an existing file unless forced, leaving it byte for byte', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    await store.commit(s.record1, 'b'.repeat(64));
+    await store.close();
+    const before = readFileSync(path);
+    const error = await rejection(store.initialize(s.run, s.first, false));
+    expect(error.message).toContain(path);
+    expect(error.message).toMatch(/already exists.*--force/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+
+    await store.initialize(s.run, s.first, true);
+    expect(await store.currentIteration()).toBe(1);
+    await store.close();
+    expect(existsSync(`${path}.tmp-${process.pid}`)).toBe(false);
+  });
+
+  it('a failed initialize leaves no file behind', async () => {
+    const s = scenario(shape);
+    const run = { ...s.run, basisStates: [{ ...s.run.basisStates[0], label: 'x'.repeat(65) }, s.run.basisStates[1]] };
+    const error = await rejection(new WestH5Store(path, shape).initialize(run, s.first, false));
+    expect(error.message).toMatch(/basis state label 0 .* 65 bytes; at most 64/);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(`${path}.tmp-${process.pid}`)).toBe(false);
+  });
+
+  async function expectRefused(file: string, pattern: RegExp) {
+    const before = readFileSync(file);
+    for (const attempt of [
+      () => new WestH5Store(file, shape).currentIteration(),
+      () => new WestH5Store(file, shape).commit(scenario(shape).record1, ''),
+      () => openWestH5ForRead(file),
+    ]) {
+      const error = await rejection(attempt());
+      expect(error.message).toContain(file);
+      expect(error.message).toMatch(pattern);
+    }
+    expect(readFileSync(file).equals(before)).toBe(true);
+  }
+
+  it('refuses a file that is not HDF5', async () => {
+    writeFileSync(path, 'label probability auxref\n'.repeat(100));
+    await expectRefused(path, /not an HDF5 file/);
+  });
+
+  it('refuses an HDF5 file that is not a west.h5', async () => {
+    python('import h5py, sys; f = h5py.File(sys.argv[1], "w"); f["x"] = [1, 2, 3]; f.attrs["west_current_iteration"] = 1', path);
+    await expectRefused(path, /not a west\.h5: root attribute west_file_format_version is missing/);
+  });
+
+  it('refuses a newer file format', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    python('import h5py, sys; f = h5py.File(sys.argv[1], "a"); f.attrs["west_file_format_version"] = 10', path);
+    await expectRefused(path, /west_file_format_version 10, newer than the format 9/);
+  });
+
+  it('refuses a truncated file', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    await store.commit(s.record1, 'b'.repeat(64));
+    await store.close();
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expectRefused(path, /truncated file/);
+  });
+
+  it('refuses a missing file, a run with another pcoord shape, and an out-of-turn commit', async () => {
+    const missing = await rejection(new WestH5Store(path, shape).currentIteration());
+    expect(missing.message).toMatch(/no such file/);
+
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    await store.close();
+    const other = await rejection(new WestH5Store(path, { ...shape, len: 21 }).currentIteration());
+    expect(other.message).toMatch(/written with pcoord len 3, ndim 1, float32; the run has pcoord len 21/);
+
+    const early = await rejection(store.commit(s.record2, ''));
+    expect(early.message).toMatch(/current iteration is 1; cannot commit iteration 2/);
+    await store.close();
+  });
+
+  it('the factory takes the path from the config and rejects options', async () => {
+    const ctx = { config: { file: join(dir, 'we.yaml'), store: { name: 'westh5', options: {}, path } }, pcoord: shape } as unknown as PropagatorContext;
+    const store = await createWestH5Store(ctx, {});
+    const s = scenario(shape);
+    await store.initialize(s.run, s.first, false);
+    await store.close();
+    expect(existsSync(path)).toBe(true);
+    const error = await rejection(createWestH5Store(ctx, { compression: 9 }));
+    expect(error.message).toMatch(/we\.yaml: store westh5 takes no options; found compression/);
+  });
+});
