@@ -1,0 +1,318 @@
+/**
+ * WESTPA's ExecutablePropagator: one child process per segment running the user's run script, which reads its
+ * segment from WEST_* variables and returns the progress coordinate (and any extra datasets) in files.
+ */
+import { constants } from 'node:fs';
+import { access, mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { configError } from '../../../core/config/config-error.js';
+import { WeError } from '../../../core/errors.js';
+import type { Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
+import { Random, Stream } from '../../../core/random.js';
+import type { BasisState } from '../../../core/types.js';
+import { assertSucceeded } from './child-failure.js';
+import { RefTemplate } from './data-ref.js';
+import { OPTIONS_FIELD, parseExecutableOptions, type ExecutableOptions } from './options.js';
+import { checkPcoord } from './pcoord-shape.js';
+import { randomEnv } from './random-env.js';
+import { ReturnFileDir, returnVariable, type ReturnFiles } from './return-files.js';
+import { runChild, terminateAllChildren } from './run-child.js';
+import { segmentEnv, type RefTemplates } from './segment-env.js';
+import { readTextMatrix } from './text-matrix.js';
+
+interface SegmentOutput {
+  pcoord: Float64Array;
+  cputime: number;
+  walltime: number;
+  aux: Record<string, { values: Float64Array; shape: number[] }>;
+}
+
+const pad6 = (n: number) => String(n).padStart(6, '0');
+
+async function assertExecutable(path: string, option: string, file: string): Promise<void> {
+  try {
+    await access(path, constants.F_OK);
+  } catch {
+    throw configError([{ file, field: `${OPTIONS_FIELD}.${option}`, message: `no such file: ${path}` }]);
+  }
+  try {
+    await access(path, constants.X_OK);
+  } catch {
+    throw configError([{ file, field: `${OPTIONS_FIELD}.${option}`, message: `${path} is not executable (chmod +x it)` }]);
+  }
+}
+
+export async function createExecutablePropagator(
+  ctx: PropagatorContext,
+  rawOptions: Record<string, unknown>,
+): Promise<Propagator> {
+  const file = ctx.config.file;
+  const options = parseExecutableOptions(rawOptions, file);
+  const runseg = resolve(ctx.simRoot, options.runseg);
+  await assertExecutable(runseg, 'runseg', file);
+  const getPcoord = options.get_pcoord === undefined ? undefined : resolve(ctx.simRoot, options.get_pcoord);
+  if (getPcoord) await assertExecutable(getPcoord, 'get_pcoord', file);
+  if (options.pcoord_from === 'trajectory' && !ctx.progressCoordinate) {
+    throw configError([
+      { file, field: `${OPTIONS_FIELD}.pcoord_from`, message: "'trajectory' needs a progress_coordinate model in we.yaml" },
+    ]);
+  }
+  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref', fields: Parameters<typeof RefTemplate.compile>[1]) =>
+    RefTemplate.compile(options[option], fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
+  const refs: RefTemplates = {
+    segment: template('segment_ref', ['iter', 'seg']),
+    bstate: template('bstate_ref', ['auxref', 'bstate']),
+    istate: template('istate_ref', ['istate', 'bstate', 'auxref']),
+  };
+  const logsDir = resolve(ctx.simRoot, options.logs);
+  await mkdir(logsDir, { recursive: true });
+  return new ExecutablePropagator(ctx, options, runseg, getPcoord, refs, logsDir, await ReturnFileDir.create());
+}
+
+class ExecutablePropagator implements Propagator {
+  readonly batchSize = 1;
+  private readonly userEnv: Record<string, string>;
+  private model?: Promise<ProgressCoordinate>;
+
+  constructor(
+    private readonly ctx: PropagatorContext,
+    private readonly options: ExecutableOptions,
+    private readonly runseg: string,
+    private readonly getPcoord: string | undefined,
+    private readonly refs: RefTemplates,
+    private readonly logsDir: string,
+    private readonly returnDir: ReturnFileDir,
+  ) {
+    this.userEnv = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
+  }
+
+  async propagate(task: SegmentTask, signal?: AbortSignal): Promise<SegmentResult> {
+    const n = task.segIds.length;
+    const { len, ndim } = this.ctx.pcoord;
+    const result: SegmentResult = {
+      segIds: task.segIds,
+      pcoord: new Float64Array(n * len * ndim),
+      cputime: new Float64Array(n),
+      walltime: new Float64Array(n),
+    };
+    const aux: Record<string, { values: Float64Array; shape: number[] }>[] = [];
+    for (let i = 0; i < n; i++) {
+      const out = await this.propagateSegment(task, i, signal);
+      result.pcoord.set(out.pcoord, i * len * ndim);
+      result.cputime[i] = out.cputime;
+      result.walltime[i] = out.walltime;
+      aux.push(out.aux);
+    }
+    if (this.options.datasets.length > 0) result.auxdata = stackAuxdata(task, aux, this.options.datasets);
+    return result;
+  }
+
+  private async propagateSegment(task: SegmentTask, index: number, signal?: AbortSignal): Promise<SegmentOutput> {
+    const start = performance.now();
+    const iteration = task.iteration;
+    const segId = task.segIds[index];
+    const context = `iteration ${iteration}, segment ${segId}`;
+    const place = segmentEnv(task, index, this.ctx.simRoot, this.refs);
+    await freshDirectory(place.dataRef);
+    const returns = this.returnDir.files(`iter${pad6(iteration)}-seg${pad6(segId)}`, this.options.datasets);
+    const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
+    const logStem = join(this.logsDir, `iter_${pad6(iteration)}_seg_${pad6(segId)}`);
+    const logPath = `${logStem}.log`;
+    const outcome = await runChild({
+      file: this.runseg,
+      cwd: place.dataRef,
+      env: { ...this.userEnv, ...randomEnv(rng), ...place.env, ...returns.env },
+      logPath,
+      timeoutSeconds: this.options.timeout,
+      signal,
+    });
+    try {
+      await assertSucceeded(outcome, this.runseg, logPath, context, this.options.timeout);
+    } catch (err) {
+      await returns.remove();
+      throw err;
+    }
+    // Return files that fail to read are kept beside the log (WESTPA leaves them in /tmp); errors name them there.
+    const keptAs = (name: string) => `${logStem}.${name}`;
+    let pcoord: Float64Array;
+    let aux: Record<string, { values: Float64Array; shape: number[] }>;
+    try {
+      pcoord = await this.segmentPcoord(task, index, place.dataRef, returns, keptAs, context);
+      aux = await readAuxdata(returns, keptAs, this.options.datasets, context);
+    } catch (err) {
+      await returns.keep(keptAs);
+      throw err;
+    }
+    await returns.remove();
+    return { pcoord, aux, cputime: outcome.cputime ?? outcome.walltime, walltime: (performance.now() - start) / 1000 };
+  }
+
+  private async segmentPcoord(
+    task: SegmentTask,
+    index: number,
+    dataRef: string,
+    returns: ReturnFiles,
+    keptAs: (name: string) => string,
+    context: string,
+  ): Promise<Float64Array> {
+    const { len, ndim } = this.ctx.pcoord;
+    if (this.options.pcoord_from === 'script') {
+      return readPcoord(returns.paths.pcoord, keptAs('pcoord'), len, ndim, context);
+    }
+    // Row 0 is the parent's final point; the trajectory holds the segment's new frames.
+    const trajectory = join(dataRef, this.options.trajectory ?? '');
+    const frames = await this.modelPoints(trajectory, len - 1, context);
+    const pcoord = new Float64Array(len * ndim);
+    pcoord.set(task.startPoints.subarray(index * ndim, (index + 1) * ndim));
+    pcoord.set(frames, ndim);
+    return pcoord;
+  }
+
+  /** Embeds every frame of `path` with the configured model, expecting `rows` frames. */
+  private async modelPoints(path: string, rows: number, context: string): Promise<Float64Array> {
+    const { ndim } = this.ctx.pcoord;
+    const model = await this.progressCoordinate();
+    if (model.ndim !== ndim) {
+      throw new WeError(`${context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, path);
+    }
+    const points = await model.fromFile(path);
+    if (points.length !== rows * ndim) {
+      throw new WeError(`${context}: expected ${rows} frames (${rows} × ${ndim} pcoord values), got ${points.length / ndim} frames`, path);
+    }
+    return points;
+  }
+
+  private progressCoordinate(): Promise<ProgressCoordinate> {
+    if (!this.ctx.progressCoordinate) throw new WeError('no progress_coordinate model is configured in we.yaml', this.ctx.config.file);
+    this.model ??= this.ctx.progressCoordinate();
+    return this.model;
+  }
+
+  async basisStatePcoords(states: BasisState[]): Promise<Float64Array> {
+    const { ndim } = this.ctx.pcoord;
+    const out = new Float64Array(states.length * ndim);
+    const useModel = this.options.pcoord_from === 'trajectory' || (!this.getPcoord && this.ctx.progressCoordinate);
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i];
+      const found = this.ctx.config.basisStates.indexOf(state);
+      const id = found >= 0 ? found : i;
+      const context = `basis state ${id} (label ${state.label})`;
+      const ref = this.refs.bstate.render({ auxref: state.auxref, bstate: id });
+      const point = useModel
+        ? await this.modelPoints(join(ref, this.options.bstate_structure), 1, context)
+        : await this.runGetPcoord(id, ref, context);
+      out.set(point, i * ndim);
+    }
+    return out;
+  }
+
+  private async runGetPcoord(id: number, ref: string, context: string): Promise<Float64Array> {
+    if (!this.getPcoord) {
+      throw configError([
+        {
+          file: this.ctx.config.file,
+          field: `${OPTIONS_FIELD}.get_pcoord`,
+          message: `${context} has no pcoord in we.yaml: set get_pcoord, or configure a progress_coordinate model`,
+        },
+      ]);
+    }
+    const returns = this.returnDir.files(`bstate${pad6(id)}`, []);
+    // Iteration 0 never has segments, so these seeds cannot coincide with any segment's.
+    const rng = new Random(this.ctx.seed, 0, Stream.segmentSeeds, id);
+    const logPath = join(this.logsDir, `get_pcoord_bstate_${pad6(id)}.log`);
+    const env = {
+      ...this.userEnv,
+      ...randomEnv(rng),
+      WEST_SIM_ROOT: this.ctx.simRoot,
+      WEST_BSTATE_ID: String(id),
+      WEST_BSTATE_DATA_REF: ref,
+      WEST_STRUCT_DATA_REF: ref,
+      ...returns.env,
+    };
+    const outcome = await runChild({ file: this.getPcoord, cwd: this.ctx.simRoot, env, logPath, timeoutSeconds: this.options.timeout });
+    try {
+      await assertSucceeded(outcome, this.getPcoord, logPath, context, this.options.timeout);
+    } catch (err) {
+      await returns.remove();
+      throw err;
+    }
+    const keptAs = (name: string) => join(this.logsDir, `get_pcoord_bstate_${pad6(id)}.${name}`);
+    try {
+      const point = await readPcoord(returns.paths.pcoord, keptAs('pcoord'), 1, this.ctx.pcoord.ndim, context);
+      await returns.remove();
+      return point;
+    } catch (err) {
+      await returns.keep(keptAs);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    terminateAllChildren();
+    await this.returnDir.remove();
+    await (await this.model)?.close?.();
+  }
+}
+
+/**
+ * As WESTPA: a data ref left by an earlier (failed) attempt is emptied so every attempt starts afresh. Tries the
+ * common case (parent exists, ref does not) first: removing a tree costs several file system calls.
+ */
+async function freshDirectory(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') await mkdir(path, { recursive: true });
+    else if (code === 'EEXIST') {
+      await rm(path, { recursive: true, force: true });
+      await mkdir(path);
+    } else throw err;
+  }
+}
+
+/** `keptAs`: where the file will be if reading fails, so errors name that place. */
+async function readPcoord(path: string, keptAs: string, rows: number, ndim: number, context: string): Promise<Float64Array> {
+  const where = `${context}: ${returnVariable('pcoord')}`;
+  return checkPcoord(await readTextMatrix(path, keptAs, where), rows, ndim, keptAs, where);
+}
+
+async function readAuxdata(
+  returns: ReturnFiles,
+  keptAs: (name: string) => string,
+  datasets: readonly string[],
+  context: string,
+): Promise<Record<string, { values: Float64Array; shape: number[] }>> {
+  const aux: Record<string, { values: Float64Array; shape: number[] }> = {};
+  for (const name of datasets) {
+    const where = `${context}: ${returnVariable(name)}`;
+    const m = await readTextMatrix(returns.paths[name], keptAs(name), where);
+    if (m.values.length === 0) throw new WeError(`${where}: the script returned no data`, keptAs(name));
+    aux[name] = { values: m.values, shape: [m.rows, m.cols] };
+  }
+  return aux;
+}
+
+/** One array per dataset over the task's segments: shape [segments, rows, cols]; all segments must agree. */
+function stackAuxdata(
+  task: SegmentTask,
+  perSegment: Record<string, { values: Float64Array; shape: number[] }>[],
+  datasets: readonly string[],
+): Record<string, { data: Float64Array; shape: number[] }> {
+  const stacked: Record<string, { data: Float64Array; shape: number[] }> = {};
+  for (const name of datasets) {
+    const [rows, cols] = perSegment[0][name].shape;
+    const data = new Float64Array(perSegment.length * rows * cols);
+    perSegment.forEach((aux, i) => {
+      const [r, c] = aux[name].shape;
+      if (r !== rows || c !== cols) {
+        throw new WeError(
+          `iteration ${task.iteration}, segment ${task.segIds[i]}: dataset ${name} has shape ${r} × ${c}, but segment ${task.segIds[0]} returned ${rows} × ${cols}`,
+        );
+      }
+      data.set(aux[name].values, i * rows * cols);
+    });
+    stacked[name] = { data, shape: [perSegment.length, rows, cols] };
+  }
+  return stacked;
+}

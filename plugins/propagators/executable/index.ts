@@ -1,0 +1,2 @@
+export { createExecutablePropagator } from './executable-propagator.js';
+export type { ExecutableOptions } from './options.js';

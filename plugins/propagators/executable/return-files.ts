@@ -1,0 +1,62 @@
+/**
+ * The WEST_<NAME>_RETURN files scripts write their results to. WESTPA makes each with mkstemp; here one private
+ * temporary directory per propagator holds them, named per attempt, and they are not pre-created: a script's
+ * `>` or `>>` works the same, and a file never written reads as empty. Each saves file system round trips,
+ * which dominate the cost of a trivial segment.
+ */
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ReturnFiles {
+  /** Dataset name -> file; always has `pcoord`. */
+  paths: Record<string, string>;
+  /** WEST_<NAME>_RETURN -> file. */
+  env: Record<string, string>;
+  remove(): Promise<void>;
+  /** Moves the files the script wrote to `destination(name)` (for a failed read to be inspected later). */
+  keep(destination: (name: string) => string): Promise<void>;
+}
+
+export function returnVariable(name: string): string {
+  return `WEST_${name.toUpperCase()}_RETURN`;
+}
+
+export class ReturnFileDir {
+  private attempts = 0;
+
+  private constructor(private readonly dir: string) {}
+
+  static async create(): Promise<ReturnFileDir> {
+    return new ReturnFileDir(await mkdtemp(join(tmpdir(), 'we-returns-')));
+  }
+
+  /** `tag` (e.g. iter000003-seg000007) makes files kept after a failed read recognisable. */
+  files(tag: string, datasets: readonly string[]): ReturnFiles {
+    const attempt = ++this.attempts;
+    const paths: Record<string, string> = {};
+    const env: Record<string, string> = {};
+    for (const name of ['pcoord', ...datasets]) {
+      const path = join(this.dir, `${tag}-${attempt}.${name}`);
+      paths[name] = path;
+      env[returnVariable(name)] = path;
+    }
+    const remove = async () => {
+      await Promise.all(Object.values(paths).map((path) => rm(path, { force: true })));
+    };
+    const keep = async (destination: (name: string) => string) => {
+      for (const [name, path] of Object.entries(paths)) {
+        // Copied, not renamed: the temporary directory may be on another file system.
+        await copyFile(path, destination(name)).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        });
+      }
+      await remove();
+    };
+    return { paths, env, remove, keep };
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
