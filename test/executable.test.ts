@@ -205,9 +205,16 @@ describe('executable propagator: returned data', () => {
 });
 
 describe('executable propagator: failures', () => {
-  async function failure(runseg: string, len: number, options: Record<string, unknown> = {}, signal?: AbortSignal) {
+  async function failure(
+    runseg: string,
+    len: number,
+    options: Record<string, unknown> = {},
+    signal?: AbortSignal,
+    whileRunning?: (root: string) => Promise<void>,
+  ) {
     const root = await simRoot();
     const propagator = await createExecutablePropagator(makeContext(root, { len, ndim: 1 }), { runseg, ...options });
+    void whileRunning?.(root);
     const error = await propagator.propagate(makeTask(4, [{ segId: 9, parentId: 1 }]), signal).then(
       () => undefined,
       (e: Error) => e,
@@ -249,19 +256,30 @@ describe('executable propagator: failures', () => {
   });
 
   it('kills the whole process group of a segment that runs past its timeout', async () => {
-    const { message, root } = await failure('hang.sh', 1, { timeout: 0.5 });
+    const { message, root } = await failure('hang.sh', 1, { timeout: 1 });
     expect(message).toContain('iteration 4, segment 9');
-    expect(message).toContain('timed out after 0.5 s');
+    expect(message).toContain('timed out after 1 s');
     const sleeper = Number(await readFile(join(root, 'traj_segs/000004/000009/sleeper.pid'), 'utf8'));
     expect(await gone(sleeper)).toBe(true);
   });
 
   it('kills the process group when the caller cancels', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
-    const { message } = await failure('hang.sh', 1, {}, controller.signal);
+    const { message } = await failure('hang.sh', 1, {}, controller.signal, (root) =>
+      whenExists(join(root, 'traj_segs/000004/000009/sleeper.pid')).then(() => controller.abort()),
+    );
     expect(message).toContain('iteration 4, segment 9');
     expect(message).toContain('was cancelled');
+  });
+
+  it('kills the scripts still running when the propagator closes', async () => {
+    const root = await simRoot();
+    const propagator = await createExecutablePropagator(makeContext(root, { len: 1, ndim: 1 }), { runseg: 'hang.sh' });
+    const running = propagator.propagate(makeTask(4, [{ segId: 9, parentId: 1 }]));
+    void whenExists(join(root, 'traj_segs/000004/000009/sleeper.pid')).then(() => propagator.close?.());
+    await expect(running).rejects.toThrow(/iteration 4, segment 9: .*hang\.sh was killed by signal SIGTERM/);
+    const sleeper = Number(await readFile(join(root, 'traj_segs/000004/000009/sleeper.pid'), 'utf8'));
+    expect(await gone(sleeper)).toBe(true);
   });
 
   it('reports a script that is missing or not executable, when configured and when run', async () => {
@@ -284,6 +302,13 @@ describe('executable propagator: failures', () => {
     );
   });
 });
+
+/** Resolves once `path` exists (polling for up to 5 s, the test's own limit). */
+async function whenExists(path: string): Promise<void> {
+  for (let i = 0; i < 250 && !(await stat(path).then(() => true, () => false)); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /** True once the process has exited (absent, or a zombie awaiting a reaper); polls for up to 5 s. */
 async function gone(pid: number): Promise<boolean> {

@@ -16,7 +16,7 @@ import { OPTIONS_FIELD, parseExecutableOptions, type ExecutableOptions } from '.
 import { checkPcoord } from './pcoord-shape.js';
 import { randomEnv } from './random-env.js';
 import { ReturnFileDir, returnVariable, type ReturnFiles } from './return-files.js';
-import { runChild, terminateAllChildren } from './run-child.js';
+import { runChild, terminateGroup } from './run-child.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
 import { readTextMatrix } from './text-matrix.js';
 
@@ -73,6 +73,8 @@ class ExecutablePropagator implements Propagator {
   readonly batchSize = 1;
   private readonly userEnv: Record<string, string>;
   private model?: Promise<ProgressCoordinate>;
+  /** Process groups of the scripts running now. */
+  private readonly running = new Set<number>();
 
   constructor(
     private readonly ctx: PropagatorContext,
@@ -103,7 +105,7 @@ class ExecutablePropagator implements Propagator {
       result.walltime[i] = out.walltime;
       aux.push(out.aux);
     }
-    if (this.options.datasets.length > 0) result.auxdata = stackAuxdata(task, aux, this.options.datasets);
+    if (this.options.datasets.length > 0 && n > 0) result.auxdata = stackAuxdata(task, aux, this.options.datasets);
     return result;
   }
 
@@ -125,6 +127,7 @@ class ExecutablePropagator implements Propagator {
       logPath,
       timeoutSeconds: this.options.timeout,
       signal,
+      running: this.running,
     });
     try {
       await assertSucceeded(outcome, this.runseg, logPath, context, this.options.timeout);
@@ -229,7 +232,14 @@ class ExecutablePropagator implements Propagator {
       WEST_STRUCT_DATA_REF: ref,
       ...returns.env,
     };
-    const outcome = await runChild({ file: this.getPcoord, cwd: this.ctx.simRoot, env, logPath, timeoutSeconds: this.options.timeout });
+    const outcome = await runChild({
+      file: this.getPcoord,
+      cwd: this.ctx.simRoot,
+      env,
+      logPath,
+      timeoutSeconds: this.options.timeout,
+      running: this.running,
+    });
     try {
       await assertSucceeded(outcome, this.getPcoord, logPath, context, this.options.timeout);
     } catch (err) {
@@ -248,7 +258,7 @@ class ExecutablePropagator implements Propagator {
   }
 
   async close(): Promise<void> {
-    terminateAllChildren();
+    for (const group of this.running) terminateGroup(group);
     await this.returnDir.remove();
     await (await this.model)?.close?.();
   }

@@ -15,6 +15,8 @@ export interface ChildSpec {
   logPath: string;
   timeoutSeconds?: number;
   signal?: AbortSignal;
+  /** The caller's set of running process groups, so that it can kill them all when it closes. */
+  running: Set<number>;
 }
 
 export interface ChildOutcome {
@@ -33,8 +35,6 @@ export interface ChildOutcome {
 /** After SIGTERM, how long a script gets to clean up before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
-const running = new Set<number>();
-
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -43,14 +43,9 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function terminateGroup(pid: number): void {
+export function terminateGroup(pid: number): void {
   killGroup(pid, 'SIGTERM');
   setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref();
-}
-
-/** Kills the process groups of all children still running (used when the propagator closes). */
-export function terminateAllChildren(): void {
-  for (const pid of running) terminateGroup(pid);
 }
 
 export async function runChild(spec: ChildSpec): Promise<ChildOutcome> {
@@ -79,7 +74,7 @@ export async function runChild(spec: ChildSpec): Promise<ChildOutcome> {
     pid = child.pid;
     if (pid !== undefined) {
       const group = pid;
-      running.add(group);
+      spec.running.add(group);
       if (spec.timeoutSeconds !== undefined) {
         timer = setTimeout(() => {
           timedOut = true;
@@ -108,7 +103,7 @@ export async function runChild(spec: ChildSpec): Promise<ChildOutcome> {
   } finally {
     // Balances openCpuWindow when spawning threw.
     if (!windowClosed) closeCpuWindow();
-    if (pid !== undefined) running.delete(pid);
+    if (pid !== undefined) spec.running.delete(pid);
     clearTimeout(timer);
     if (onAbort) spec.signal?.removeEventListener('abort', onAbort);
     await log.close();
