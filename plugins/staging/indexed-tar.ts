@@ -30,7 +30,7 @@ export function extractMember(tarPath: string, memberPath: string, destDir: stri
 }
 
 export async function listMembers(tarPath: string): Promise<TarMember[]> {
-  return (await loadTarIndex(tarPath)).members;
+  return [...(await loadTarIndex(tarPath)).members];
 }
 
 /** Indexes a tar made elsewhere (e.g. by `tar cf`), checking every member for confinement first. */

@@ -61,6 +61,11 @@ function numericField(block: Buffer, start: number, length: number): number {
   return text === '' ? 0 : parseInt(text, 8);
 }
 
+function isZeroBlock(block: Buffer): boolean {
+  for (let i = 0; i < BLOCK; i++) if (block[i] !== 0) return false;
+  return true;
+}
+
 function checksumMatches(block: Buffer): boolean {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i];
@@ -98,22 +103,28 @@ const TYPE_FLAGS: Record<string, TarEntryType> = {
  * The entry whose header chain starts at `position`, or null at the end-of-archive marker (or end of file).
  * `where` names the tar in errors.
  */
-export async function readEntryAt(handle: FileHandle, position: number, where: string): Promise<TarEntryHeader | null> {
+export async function readEntryAt(handle: FileHandle, position: number, where: string, prefetched?: Buffer): Promise<TarEntryHeader | null> {
   const headerOffset = position;
+  // `prefetched` holds bytes from `headerOffset` already read by the caller; past its end, read the file.
+  const read = (at: number, length: number): Promise<Buffer> => {
+    const start = at - headerOffset;
+    if (prefetched !== undefined && start + length <= prefetched.length) return Promise.resolve(prefetched.subarray(start, start + length));
+    return readAt(handle, at, length);
+  };
   let overridePath: string | undefined;
   let overrideLink: string | undefined;
   let overrideSize: number | undefined;
   for (;;) {
-    const block = await readAt(handle, position, BLOCK);
+    const block = await read(position, BLOCK);
     if (block.length === 0) return null;
     if (block.length < BLOCK) throw new WeError(`truncated tar header at offset ${position}`, where);
-    if (block.every((byte) => byte === 0)) return null;
+    if (isZeroBlock(block)) return null;
     if (!checksumMatches(block)) throw new WeError(`corrupt tar header at offset ${position} (checksum mismatch)`, where);
     const flag = String.fromCharCode(block[156]);
     const size = numericField(block, 124, 12);
     const dataOffset = position + BLOCK;
     if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
-      const data = await readAt(handle, dataOffset, size);
+      const data = await read(dataOffset, size);
       if (data.length < size) throw new WeError(`truncated extended header at offset ${position}`, where);
       if (flag === 'x') {
         const records = parsePaxRecords(data, where);

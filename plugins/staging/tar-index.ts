@@ -2,7 +2,7 @@
  * The index beside an indexed tar (`<tar>.idx.json`): where each member's data starts, so a reader can seek
  * straight to it. A tar without its index is, by convention, not yet gathered.
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { WeError } from '../../core/errors.js';
 import { assertLinkConfined, canonicalMemberPath } from './member-path.js';
 import { readEntryAt } from './tar-entry.js';
@@ -110,11 +110,23 @@ function validateMember(value: unknown, field: string, indexPath: string): TarMe
   return member as unknown as TarMember;
 }
 
-/** Loads and validates the index of `tarPath`; a missing index means the tar is not (yet) gathered. */
+/** Parsed indexes by index path, with the file identity they were read from; a replaced index misses. */
+const indexCache = new Map<string, { identity: string; index: TarIndex }>();
+const INDEX_CACHE_ENTRIES = 32;
+
+/**
+ * Loads and validates the index of `tarPath`; a missing index means the tar is not (yet) gathered. Indexes are
+ * cached while their file is unchanged (parsing dominates a one-shot read), so the result is shared: read only.
+ */
 export async function loadTarIndex(tarPath: string): Promise<TarIndex> {
   const indexPath = indexPathFor(tarPath);
   let text: string;
+  let identity: string;
   try {
+    const stats = await stat(indexPath);
+    identity = `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+    const cached = indexCache.get(indexPath);
+    if (cached?.identity === identity) return cached.index;
     text = await readFile(indexPath, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -135,5 +147,9 @@ export async function loadTarIndex(tarPath: string): Promise<TarIndex> {
   if (!isNonNegativeInteger(index.tarSize)) throw new WeError(`tarSize: expected a non-negative integer, found ${JSON.stringify(index.tarSize)}`, indexPath);
   if (!Array.isArray(index.members)) throw new WeError('members: expected an array', indexPath);
   const members = index.members.map((member, i) => validateMember(member, `members[${i}]`, indexPath));
-  return { format: INDEX_FORMAT, version: INDEX_VERSION, tarSize: index.tarSize, members };
+  const validated: TarIndex = { format: INDEX_FORMAT, version: INDEX_VERSION, tarSize: index.tarSize, members };
+  indexCache.delete(indexPath);
+  indexCache.set(indexPath, { identity, index: validated });
+  if (indexCache.size > INDEX_CACHE_ENTRIES) indexCache.delete(indexCache.keys().next().value as string);
+  return validated;
 }

@@ -9,11 +9,13 @@ import { WeError } from '../../core/errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { assertLinkConfined, canonicalMemberPath, resolveLinkTarget } from './member-path.js';
 import { suggestionText } from './similar-names.js';
-import { readAt, readEntryAt } from './tar-entry.js';
+import { BLOCK, readAt, readEntryAt } from './tar-entry.js';
 import { indexPathFor, loadTarIndex, type TarIndex, type TarMember } from './tar-index.js';
 
 /** Links inside an archive may chain; a loop must end in an error, not a hang. */
 const MAX_LINK_HOPS = 16;
+/** Header chains longer than this (huge pax records) are read separately from the data. */
+const PREFETCH_HEADER_LIMIT = 64 * 1024;
 
 export class IndexedTar {
   private readonly byPath: Map<string, TarMember>;
@@ -42,10 +44,6 @@ export class IndexedTar {
     return [...this.byPath.keys()];
   }
 
-  has(memberPath: string): boolean {
-    return this.byPath.has(memberPath);
-  }
-
   /** The index entry of `memberPath`, or a WeError listing similar member names. */
   member(memberPath: string): TarMember {
     const path = canonicalMemberPath(memberPath, this.tarPath);
@@ -58,8 +56,11 @@ export class IndexedTar {
 
   async read(memberPath: string): Promise<Buffer> {
     const member = this.followLinks(this.member(memberPath));
-    await this.verifyHeader(member);
-    const data = await readAt(this.handle, member.offset, member.size);
+    const headerBytes = member.offset - member.headerOffset;
+    // One positioned read covers the header chain and the data when the chain is short, as it nearly always is.
+    const span = headerBytes >= BLOCK && headerBytes <= PREFETCH_HEADER_LIMIT ? await readAt(this.handle, member.headerOffset, headerBytes + member.size) : undefined;
+    await this.verifyHeader(member, span);
+    const data = span === undefined ? await readAt(this.handle, member.offset, member.size) : span.subarray(headerBytes);
     if (data.length !== member.size) {
       throw new WeError(`member ${JSON.stringify(member.path)}: tar ends after ${data.length} of its ${member.size} bytes (truncated)`, this.tarPath);
     }
@@ -114,8 +115,8 @@ export class IndexedTar {
   }
 
   /** The header in front of the data must name this member with this size, or the index is not this tar's. */
-  private async verifyHeader(member: TarMember): Promise<void> {
-    const entry = await readEntryAt(this.handle, member.headerOffset, this.tarPath);
+  private async verifyHeader(member: TarMember, prefetched?: Buffer): Promise<void> {
+    const entry = await readEntryAt(this.handle, member.headerOffset, this.tarPath, prefetched);
     const path = entry === null ? null : canonicalMemberPath(entry.rawPath, this.tarPath);
     if (entry === null || path !== member.path || entry.dataOffset !== member.offset || entry.size !== member.size || entry.type !== member.type) {
       const found = entry === null ? 'no header' : `${entry.type} ${JSON.stringify(path)} (${entry.size} bytes at offset ${entry.dataOffset})`;
