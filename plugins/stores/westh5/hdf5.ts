@@ -4,7 +4,9 @@
  * is active instead, so every failure becomes a WeError naming the file and HDF5's reason.
  */
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
-import h5wasm, { Module } from 'h5wasm/node';
+import h5wasm, { Module, dtype_to_metadata } from 'h5wasm/node';
+import type { Columns } from './codec.js';
+import { decodeCompound, encode, readRaw, writeRaw } from './codec.js';
 import type { Dataset, Dtype, File, Group, GuessableDataTypes, OutputData } from 'h5wasm/node';
 import { WeError } from '../../../core/errors.js';
 
@@ -120,44 +122,48 @@ function missing(expected: string, found: unknown): string {
 }
 
 export interface DatasetSpec {
-  data: GuessableDataTypes;
+  data: Columns;
   shape: number[];
   dtype: Dtype;
   /** Chunk shape; every dimension is resizable, so a rewrite of any shape reuses the dataset. */
   chunks: number[];
 }
 
+/** Zero elements of a dtype, in the form h5wasm's create_dataset takes. */
+function noElements(dtype: Dtype): GuessableDataTypes {
+  const members = dtype_to_metadata(dtype).compound_type?.members;
+  return members ? new Map(members.map((m) => [m.name, []])) : [];
+}
+
 /**
- * Writes a whole dataset, creating it or, when it exists (h5wasm cannot delete links), resizing it in place to
- * the new shape. The existing dataset must have the same type.
+ * Writes a whole dataset: created empty where missing, otherwise reused (h5wasm cannot delete links) after
+ * checking its type; then resized to the shape and written as raw bytes.
  */
-export function putDataset(file: File, path: string, spec: DatasetSpec): Dataset {
+export function putDataset(file: File, path: string, spec: DatasetSpec): void {
   const where = `${file.filename}:${path}`;
-  const existing = file.get(path);
-  if (existing === null) {
+  let ds = file.get(path);
+  if (ds === null) {
     const slash = path.lastIndexOf('/');
     const parent = ensureGroup(file, path.slice(0, slash) || '/');
-    return parent.create_dataset({
+    const emptyShape = [0, ...spec.shape.slice(1)];
+    ds = parent.create_dataset({
       name: path.slice(slash + 1),
-      data: spec.data,
-      shape: spec.shape,
+      data: noElements(spec.dtype),
+      shape: emptyShape,
       dtype: spec.dtype,
       maxshape: spec.shape.map(() => null),
       chunks: spec.chunks,
     });
   }
-  if (!(existing instanceof h5wasm.Dataset)) throw new WeError(missing('dataset', existing), where);
-  const found = JSON.stringify(existing.dtype);
+  if (!(ds instanceof h5wasm.Dataset)) throw new WeError(missing('dataset', ds), where);
+  const found = JSON.stringify(ds.dtype);
   const expected = JSON.stringify(spec.dtype);
   if (found !== expected) throw new WeError(`has type ${found}; expected ${expected}`, where);
-  if ((existing.shape ?? []).length !== spec.shape.length) {
-    throw new WeError(`has shape [${existing.shape}]; expected rank ${spec.shape.length}`, where);
-  }
-  if (existing.shape?.some((d, i) => d !== spec.shape[i])) {
-    hdf5Call(file.filename, `resizing ${path} failed`, () => existing.resize(spec.shape));
-  }
-  if (spec.shape.every((d) => d > 0)) existing.write_slice([], spec.data);
-  return existing;
+  const shape = ds.shape ?? [];
+  if (shape.length !== spec.shape.length) throw new WeError(`has shape [${shape}]; expected rank ${spec.shape.length}`, where);
+  if (shape.some((d, i) => d !== spec.shape[i])) ds.resize(spec.shape);
+  const count = spec.shape.reduce((a, b) => a * b, 1);
+  if (count > 0) writeRaw(file.file_id, path, encode(spec.dtype, spec.data, count));
 }
 
 /** Chunk shape for rows of `rowBytes`: whole rows, about 1 MiB per chunk, never more rows than `rows`. */
@@ -183,30 +189,18 @@ export function readAttr(obj: Group | Dataset, name: string): OutputData | undef
   return name in obj.attrs ? obj.get_attribute(name, false) : undefined;
 }
 
-/** A compound dataset's rows as columns, by member name. */
-export function readColumns(file: File, path: string, names: readonly string[]): Record<string, OutputData[]> {
+/** A compound dataset's columns by member name (int64 as numbers). */
+export function readColumns(file: File, path: string, names: readonly string[]): Record<string, (number | string | null)[]> {
   const ds = getDataset(file, path);
-  const members = (ds.dtype as [string, Dtype][]).map(([name]) => name);
-  const rows = (ds.shape?.[0] === 0 ? [] : (ds.value ?? [])) as OutputData[][];
-  const columns: Record<string, OutputData[]> = {};
+  const rows = ds.shape?.[0] ?? 0;
+  const decoded = decodeCompound(ds.dtype, readRaw(file.file_id, path, rows * ds.metadata.size));
+  const columns: Record<string, (number | string | null)[]> = {};
   for (const name of names) {
-    const at = members.indexOf(name);
-    if (at < 0) throw new WeError(`compound member '${name}' missing (members: ${members.join(', ')})`, `${file.filename}:${path}`);
-    columns[name] = rows.map((row) => row[at]);
+    const column = decoded.get(name);
+    if (!column) throw new WeError(`compound member '${name}' missing (members: ${[...decoded.keys()].join(', ')})`, `${file.filename}:${path}`);
+    columns[name] = column;
   }
   return columns;
-}
-
-export function toBigInt64(values: ArrayLike<number>): BigInt64Array {
-  const out = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
-  return out;
-}
-
-export function toBigUint64(values: ArrayLike<number>): BigUint64Array {
-  const out = new BigUint64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
-  return out;
 }
 
 export function toNumbers(values: ArrayLike<unknown>): number[] {

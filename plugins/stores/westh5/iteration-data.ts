@@ -7,13 +7,12 @@ import { WeError } from '../../../core/errors.js';
 import type { IterationRecord, SummaryRow } from '../../../core/plugins.js';
 import { Endpoint, SegStatus } from '../../../core/types.js';
 import type { PcoordArray, PcoordShape, PreparedIteration } from '../../../core/types.js';
-import { toBigInt64, toBigUint64 } from './hdf5.js';
 
 export interface SegIndexColumns {
   weight: Float64Array;
-  parentId: BigInt64Array;
-  wtgNParents: BigUint64Array;
-  wtgOffset: BigUint64Array;
+  parentId: Int32Array;
+  wtgNParents: Uint32Array;
+  wtgOffset: Uint32Array;
   cputime: Float64Array;
   walltime: Float64Array;
   endpointType: Uint8Array;
@@ -29,8 +28,8 @@ export interface IterationGroupData {
   segIndex: SegIndexColumns;
   /** n × len × ndim in the run's pcoord dtype. */
   pcoord: PcoordArray;
-  wtgraph: BigInt64Array;
-  binTargetCounts: BigInt64Array;
+  wtgraph: Int32Array;
+  binTargetCounts: Uint32Array;
   targetFlux?: Float64Array;
   auxdata?: Auxdata;
 }
@@ -46,48 +45,44 @@ export function newPcoordArray(shape: PcoordShape, n: number): PcoordArray {
   return shape.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
 }
 
-/** A prepared iteration as WESTPA writes one: status prepared, pcoord row 0 set and the other rows zero. */
-export function preparedGroupData(
-  p: PreparedIteration,
-  shape: PcoordShape,
-  binhash: string,
-  where: string,
-): IterationGroupData {
+/** The segments of a prepared iteration, status prepared, without pcoords. */
+function preparedSegments(p: PreparedIteration, ndim: number, where: string): Omit<IterationGroupData, 'pcoord'> {
   const label = `prepared iteration ${p.iteration}`;
   const { n } = p;
   expectLength(where, label, 'weight', p.weight.length, n, 'n');
   expectLength(where, label, 'parentId', p.parentId.length, n, 'n');
   expectLength(where, label, 'wtgOffset', p.wtgOffset.length, n + 1, 'n + 1');
   expectLength(where, label, 'wtgParents', p.wtgParents.length, p.wtgOffset[n] ?? 0, 'wtgOffset[n]');
-  expectLength(where, label, 'initialPoints', p.initialPoints.length, n * shape.ndim, 'n × pcoord ndim');
-
-  const wtgNParents = new BigUint64Array(n);
-  for (let i = 0; i < n; i++) wtgNParents[i] = BigInt(p.wtgOffset[i + 1] - p.wtgOffset[i]);
-  const pcoord = newPcoordArray(shape, n);
-  const rowStride = shape.len * shape.ndim;
-  for (let i = 0; i < n; i++) {
-    pcoord.set(p.initialPoints.subarray(i * shape.ndim, (i + 1) * shape.ndim), i * rowStride);
-  }
+  expectLength(where, label, 'initialPoints', p.initialPoints.length, n * ndim, 'n × pcoord ndim');
+  const wtgNParents = new Uint32Array(n);
+  for (let i = 0; i < n; i++) wtgNParents[i] = p.wtgOffset[i + 1] - p.wtgOffset[i];
   return {
     iteration: p.iteration,
-    binhash,
     segIndex: {
-      weight: Float64Array.from(p.weight),
-      parentId: toBigInt64(p.parentId),
+      weight: p.weight,
+      parentId: p.parentId,
       wtgNParents,
-      wtgOffset: toBigUint64(p.wtgOffset.subarray(0, n)),
+      wtgOffset: p.wtgOffset.subarray(0, n),
       cputime: new Float64Array(n),
       walltime: new Float64Array(n),
       endpointType: new Uint8Array(n).fill(Endpoint.unset),
       status: new Uint8Array(n).fill(SegStatus.prepared),
     },
-    pcoord,
-    wtgraph: toBigInt64(p.wtgParents),
-    binTargetCounts: toBigInt64(p.binTargetCounts),
+    wtgraph: p.wtgParents,
+    binTargetCounts: p.binTargetCounts,
   };
 }
 
-/** Iteration N as completed: the prepared data plus results; its binhash attribute is left as prepared. */
+/** A prepared iteration as WESTPA writes one: status prepared, pcoord row 0 set and the other rows zero. */
+export function preparedGroupData(p: PreparedIteration, shape: PcoordShape, binhash: string, where: string): IterationGroupData {
+  const segments = preparedSegments(p, shape.ndim, where);
+  const pcoord = newPcoordArray(shape, p.n);
+  const { len, ndim } = shape;
+  for (let i = 0; i < p.n; i++) for (let d = 0; d < ndim; d++) pcoord[i * len * ndim + d] = p.initialPoints[i * ndim + d];
+  return { ...segments, binhash, pcoord };
+}
+
+/** Iteration N as completed: the prepared segments plus results; its binhash attribute is left as prepared. */
 export function completedGroupData(record: IterationRecord, shape: PcoordShape, where: string): IterationGroupData {
   const { prepared, completed } = record;
   const label = `completed iteration ${completed.iteration}`;
@@ -104,22 +99,21 @@ export function completedGroupData(record: IterationRecord, shape: PcoordShape, 
     expectLength(where, label, `auxdata.${name}`, aux.data.length, size, `shape [${aux.shape}]`);
     if (aux.shape[0] !== n) throw new WeError(`${label}: auxdata.${name} has ${aux.shape[0]} rows; expected ${n} (n)`, where);
   }
-
-  const base = preparedGroupData(prepared, shape, '', where);
-  const pcoord = newPcoordArray(shape, n);
-  pcoord.set(completed.pcoord);
+  const segments = preparedSegments(prepared, shape.ndim, where);
+  const sameDtype = (shape.dtype === 'float32') === completed.pcoord instanceof Float32Array;
+  const pcoord = sameDtype ? completed.pcoord : newPcoordArray(shape, n);
+  if (!sameDtype) pcoord.set(completed.pcoord);
   return {
-    ...base,
-    binhash: undefined,
+    ...segments,
     segIndex: {
-      ...base.segIndex,
-      cputime: Float64Array.from(completed.cputime),
-      walltime: Float64Array.from(completed.walltime),
-      endpointType: Uint8Array.from(completed.endpointType),
+      ...segments.segIndex,
+      cputime: completed.cputime,
+      walltime: completed.walltime,
+      endpointType: completed.endpointType,
       status: new Uint8Array(n).fill(SegStatus.complete),
     },
     pcoord,
-    targetFlux: Float64Array.from(completed.targetFlux),
+    targetFlux: completed.targetFlux,
     auxdata: completed.auxdata,
   };
 }

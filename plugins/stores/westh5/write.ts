@@ -4,7 +4,8 @@ import type { SummaryRow } from '../../../core/plugins.js';
 import type { BasisState, InitialState, PcoordShape, TargetState } from '../../../core/types.js';
 import { Reference } from 'h5wasm/node';
 import type { File, Group } from './hdf5.js';
-import { ensureGroup, getDataset, hasObject, putDataset, rowChunks, setAttr, toBigInt64, toBigUint64 } from './hdf5.js';
+import { ensureGroup, getDataset, hasObject, putDataset, rowChunks, setAttr } from './hdf5.js';
+import type { Column } from './codec.js';
 import type { IterationGroupData } from './iteration-data.js';
 import {
   ATTR,
@@ -61,9 +62,9 @@ export function setCurrentIteration(file: File, n: number): void {
 function writeStateSetIndex(file: File, path: string, dtype: typeof IBSTATE_INDEX_DTYPE, countName: string, count: number, set: Group | null): void {
   const ref = set ? set.create_reference() : new Reference(new Uint8Array(8));
   putDataset(file, path, {
-    data: new Map<string, unknown>([
-      ['iter_valid', new BigUint64Array([0n])],
-      [countName, new BigUint64Array([BigInt(count)])],
+    data: new Map<string, Column>([
+      ['iter_valid', [0]],
+      [countName, [count]],
       ['group_ref', [ref]],
     ]),
     shape: [1],
@@ -81,7 +82,7 @@ export function writeStateSets(file: File, basisStates: BasisState[], bstatePcoo
   const where = file.filename;
   const ibset = ensureGroup(file, PATH.ibstateSet);
   putDataset(file, `${PATH.ibstateSet}/${STATE_SET.bstateIndex}`, {
-    data: new Map<string, unknown>([
+    data: new Map<string, Column>([
       ['label', fixedStrings(basisStates.map((s) => s.label), where, 'basis state label')],
       ['probability', Float64Array.from(basisStates, (s) => s.probability)],
       ['auxref', fixedStrings(basisStates.map((s) => s.auxref), where, 'basis state auxref')],
@@ -101,7 +102,7 @@ export function writeStateSets(file: File, basisStates: BasisState[], bstatePcoo
   const tset = targetStates.length > 0 ? ensureGroup(file, PATH.tstateSet) : null;
   if (tset) {
     putDataset(file, `${PATH.tstateSet}/${STATE_SET.tstateIndex}`, {
-      data: new Map<string, unknown>([['label', fixedStrings(targetStates.map((s) => s.label), where, 'target state label')]]),
+      data: new Map<string, Column>([['label', fixedStrings(targetStates.map((s) => s.label), where, 'target state label')]]),
       shape: [targetStates.length],
       dtype: TSTATE_DTYPE,
       chunks: [targetStates.length],
@@ -127,10 +128,10 @@ export function writeIstates(file: File, istates: InitialState[], shape: PcoordS
   });
   const n = istates.length;
   putDataset(file, `${PATH.ibstateSet}/${STATE_SET.istateIndex}`, {
-    data: new Map<string, unknown>([
-      ['iter_created', toBigUint64(istates.map((s) => s.iterCreated))],
-      ['iter_used', toBigUint64(istates.map((s) => s.iterUsed))],
-      ['basis_state_id', toBigInt64(istates.map((s) => s.basisStateId))],
+    data: new Map<string, Column>([
+      ['iter_created', istates.map((s) => s.iterCreated)],
+      ['iter_used', istates.map((s) => s.iterUsed)],
+      ['basis_state_id', istates.map((s) => s.basisStateId)],
       ['istate_type', Uint8Array.from(istates, (s) => s.type)],
       ['istate_status', Uint8Array.from(istates, (s) => s.status)],
       ['basis_auxref', istates.map(() => '')],
@@ -153,9 +154,9 @@ export function writeIstates(file: File, istates: InitialState[], shape: PcoordS
 export function resizeSummary(file: File, rows: number): void {
   if (file.get(PATH.summary) === null) {
     putDataset(file, PATH.summary, {
-      data: new Map<string, unknown>([
-        ['n_particles', new BigInt64Array(rows)],
-        ...SUMMARY_DTYPE.slice(1, -1).map(([name]) => [name, new Float64Array(rows)] as [string, unknown]),
+      data: new Map<string, Column>([
+        ['n_particles', new Float64Array(rows)],
+        ...SUMMARY_DTYPE.slice(1, -1).map(([name]) => [name, new Float64Array(rows)] as [string, Column]),
         ['binhash', new Array<string>(rows).fill('')],
       ]),
       shape: [rows],
@@ -203,7 +204,7 @@ export function writeIterationGroup(file: File, data: IterationGroupData, shape:
 
   const s = data.segIndex;
   putDataset(file, `${path}/${ITER.segIndex}`, {
-    data: new Map<string, unknown>([
+    data: new Map<string, Column>([
       ['weight', s.weight],
       ['parent_id', s.parentId],
       ['wtg_n_parents', s.wtgNParents],
