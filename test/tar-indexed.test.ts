@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, mkdtemp, open, readFile, readlink, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, lstat, mkdir, mkdtemp, open, readFile, readlink, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import tarStream from 'tar-stream';
@@ -36,7 +36,7 @@ async function writeTree(root: string, tree: Record<string, Buffer>): Promise<vo
 }
 
 /** A tar written entry by entry with tar-stream itself, to forge archives our packer would never make. */
-async function craftTar(path: string, entries: Array<{ name: string; data?: string; type?: 'file' | 'symlink'; linkname?: string }>): Promise<void> {
+async function craftTar(path: string, entries: Array<{ name: string; data?: string; type?: 'file' | 'symlink' | 'link'; linkname?: string }>): Promise<void> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
   const collected = (async () => {
@@ -44,7 +44,7 @@ async function craftTar(path: string, entries: Array<{ name: string; data?: stri
   })();
   for (const entry of entries) {
     await new Promise<void>((resolve, reject) => {
-      if (entry.type === 'symlink') pack.entry({ name: entry.name, type: 'symlink', linkname: entry.linkname }, (e) => (e ? reject(e) : resolve()));
+      if (entry.type !== undefined && entry.type !== 'file') pack.entry({ name: entry.name, type: entry.type, linkname: entry.linkname }, (e) => (e ? reject(e) : resolve()));
       else pack.entry({ name: entry.name }, entry.data ?? '', (e) => (e ? reject(e) : resolve()));
     });
   }
@@ -95,11 +95,15 @@ describe('packDirectory and readMember', () => {
     expect(listed).toEqual(Object.keys(TREE).sort());
 
     const theirs = join(work, 'theirs.tar');
+    await link(join(src, '000001/000001/seg.rst'), join(src, '000001/000001/hard.rst'));
     execFileSync('tar', ['-cf', theirs, '-C', src, '.']);
-    await indexTar(theirs);
+    const index = await indexTar(theirs);
     for (const [path, data] of Object.entries(TREE)) {
       expect((await readMember(theirs, path)).equals(data), path).toBe(true);
     }
+    const linked = index.members.filter((m) => m.type === 'link');
+    expect(linked).toHaveLength(1);
+    expect((await readMember(theirs, linked[0].path)).equals(TREE['000001/000001/seg.rst'])).toBe(true);
   });
 
   it('packs only the listed members, taking listed directories recursively', async () => {
@@ -226,6 +230,7 @@ describe('member confinement', () => {
       ['dotdot.tar', [{ name: 'ok.txt', data: 'ok' }, { name: '../../evil.txt', data: 'evil' }], '"../../evil.txt"'],
       ['absolute.tar', [{ name: '/etc/evil.conf', data: 'evil' }], '"/etc/evil.conf"'],
       ['symlink.tar', [{ name: 'seg/link', type: 'symlink', linkname: '../../etc' }], '"seg/link"'],
+      ['hardlink.tar', [{ name: 'seg/hard', type: 'link', linkname: '../../etc/passwd' }], '"../../etc/passwd"'],
     ];
     for (const [name, entries, fragment] of cases) {
       const tarPath = join(work, name);
