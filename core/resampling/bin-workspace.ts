@@ -2,16 +2,19 @@
  * The walkers of one bin while it is being resampled, as struct-of-arrays "slots" reused from bin to bin so a
  * million walkers make no per-walker objects. A slot is an input walker or a walker made by a split or merge;
  * slots are numbered in creation order, which is the deterministic tie-break of every sort. The live walkers
- * are order[head, tail), kept sorted by (weight, slot) once the split-by-weight pass has placed them.
+ * are order[head, tail), kept sorted by (weight, slot) once the split-by-weight pass has placed them. `order`
+ * has twice the slot capacity: a bin of n inputs starts at n, and tail only grows when a new slot is placed,
+ * so tail <= n + slots always fits.
  *
  * Each slot's weight-graph parents (input indices, sorted, distinct) live in `pool` at
  * [linOff, linOff + linLen): split children share their parent's list, a merge writes the union.
  */
 import type { Random } from '../random.js';
-import { insertSlot, sortSlots } from './sort-slots.js';
+import { insertionPoint, sortSlots } from './sort-slots.js';
 import { compensatedSum } from './weight-checks.js';
 import type { ResampleOutputBuilder } from './output-builder.js';
 
+/** Lineage unions up to this long are sorted in place by insertion, sparing a subarray and a native sort. */
 const SMALL_LIST = 16;
 
 export class BinWorkspace {
@@ -20,7 +23,8 @@ export class BinWorkspace {
   source = new Int32Array(1024);
   linOff = new Int32Array(1024);
   linLen = new Int32Array(1024);
-  order = new Int32Array(1024);
+  order = new Int32Array(2048);
+  private sortScratch = new Int32Array(1024);
   head = 0;
   tail = 0;
   private slots = 0;
@@ -41,9 +45,10 @@ export class BinWorkspace {
     const n = to - from;
     this.slots = 0;
     this.poolTop = 0;
-    this.head = 0;
-    this.tail = 0;
     this.reserveSlots(n);
+    // Live walkers start n entries in, leaving room for insertions to shift the light end leftwards.
+    this.head = n;
+    this.tail = n;
     this.reservePool(n);
     for (let s = 0; s < n; s++) {
       const index = indices[from + s];
@@ -63,12 +68,25 @@ export class BinWorkspace {
   }
 
   sort(): void {
-    sortSlots(this.order, this.head, this.tail, this.weight);
+    sortSlots(this.order, this.head, this.tail, this.weight, this.sortScratch);
   }
 
-  /** Inserts `slot` into the sorted live walkers. */
+  /**
+   * Inserts `slot` into the sorted live walkers, shifting whichever side of its place is shorter: merges free
+   * room before head and their results belong near the light end, so large bins avoid O(n) moves per merge.
+   */
   insert(slot: number): void {
-    this.tail = insertSlot(this.order, this.head, this.tail, slot, this.weight);
+    const order = this.order;
+    const p = insertionPoint(order, this.head, this.tail, slot, this.weight);
+    if (this.head > 0 && p - this.head < this.tail - p) {
+      order.copyWithin(this.head - 1, this.head, p);
+      this.head--;
+      order[p - 1] = slot;
+    } else {
+      order.copyWithin(p + 1, p, this.tail);
+      this.tail++;
+      order[p] = slot;
+    }
   }
 
   /** Weight of the k-th lightest live walker. */
@@ -183,7 +201,8 @@ export class BinWorkspace {
     this.source = grown(this.source, size);
     this.linOff = grown(this.linOff, size);
     this.linLen = grown(this.linLen, size);
-    this.order = grown(this.order, size);
+    this.order = grown(this.order, 2 * size);
+    this.sortScratch = new Int32Array(size);
   }
 
   private reserveLive(): void {

@@ -5,7 +5,8 @@
  * groups, where the call overhead of a comparator dominates.
  */
 
-const INSERTION_SORT_MAX = 24;
+/** Runs sorted by insertion before merging; short enough that insertion sort beats merging them. */
+const RUN = 24;
 
 /** Whether slot a orders before slot b. */
 function before(a: number, b: number, key: Float64Array): boolean {
@@ -14,20 +15,27 @@ function before(a: number, b: number, key: Float64Array): boolean {
   return ka < kb || (ka === kb && a < b);
 }
 
-/** Sorts order[lo, hi) ascending by key[slot], then by slot. */
-export function sortSlots(order: Int32Array, lo: number, hi: number, key: Float64Array): void {
-  while (hi - lo > INSERTION_SORT_MAX) {
-    const p = partition(order, lo, hi, key);
-    // Recurse into the smaller side so the stack stays O(log n) deep.
-    if (p - lo < hi - p - 1) {
-      sortSlots(order, lo, p, key);
-      lo = p + 1;
-    } else {
-      sortSlots(order, p + 1, hi, key);
-      hi = p;
+/**
+ * Sorts order[lo, hi) ascending by key[slot], then by slot. A bottom-up merge sort: O(n log n) whatever the
+ * input (split children arrive as long runs of equal weights that trip up quicksort pivots), and close to
+ * linear on the nearly sorted input that splits produce. `scratch` must hold hi - lo entries.
+ */
+export function sortSlots(order: Int32Array, lo: number, hi: number, key: Float64Array, scratch: Int32Array): void {
+  const n = hi - lo;
+  for (let a = lo; a < hi; a += RUN) insertionSort(order, a, Math.min(a + RUN, hi), key);
+  if (n <= RUN) return;
+  let src = order;
+  let srcOff = lo;
+  let dst = scratch;
+  let dstOff = 0;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let a = 0; a < n; a += 2 * width) {
+      mergeRuns(src, srcOff, a, Math.min(a + width, n), Math.min(a + 2 * width, n), dst, dstOff, key);
     }
+    [src, dst] = [dst, src];
+    [srcOff, dstOff] = [dstOff, srcOff];
   }
-  insertionSort(order, lo, hi, key);
+  if (src !== order) order.set(src.subarray(srcOff, srcOff + n), lo);
 }
 
 function insertionSort(order: Int32Array, lo: number, hi: number, key: Float64Array): void {
@@ -45,40 +53,32 @@ function insertionSort(order: Int32Array, lo: number, hi: number, key: Float64Ar
   }
 }
 
-/** Lomuto partition around the median of first, middle and last; returns the pivot's final position. */
-function partition(order: Int32Array, lo: number, hi: number, key: Float64Array): number {
-  const last = hi - 1;
-  const mid = (lo + last) >>> 1;
-  if (before(order[mid], order[lo], key)) swap(order, mid, lo);
-  if (before(order[last], order[lo], key)) swap(order, last, lo);
-  if (before(order[mid], order[last], key)) swap(order, mid, last);
-  const pivot = order[last];
-  const pivotKey = key[pivot];
-  let store = lo;
-  for (let i = lo; i < last; i++) {
-    const s = order[i];
-    const k = key[s];
-    if (k < pivotKey || (k === pivotKey && s < pivot)) {
-      order[i] = order[store];
-      order[store++] = s;
-    }
+/** Merges the sorted runs src[so + a, so + mid) and src[so + mid, so + end) into dst[do + a, do + end). */
+function mergeRuns(
+  src: Int32Array,
+  so: number,
+  a: number,
+  mid: number,
+  end: number,
+  dst: Int32Array,
+  dOff: number,
+  key: Float64Array,
+): void {
+  let i = so + a;
+  let j = so + mid;
+  let k = dOff + a;
+  const iEnd = so + mid;
+  const jEnd = so + end;
+  // Runs already in order (common after splits) are copied without comparisons.
+  if (j < jEnd && i < iEnd && before(src[j], src[iEnd - 1], key)) {
+    while (i < iEnd && j < jEnd) dst[k++] = before(src[j], src[i], key) ? src[j++] : src[i++];
   }
-  order[last] = order[store];
-  order[store] = pivot;
-  return store;
+  while (i < iEnd) dst[k++] = src[i++];
+  while (j < jEnd) dst[k++] = src[j++];
 }
 
-function swap(order: Int32Array, i: number, j: number): void {
-  const t = order[i];
-  order[i] = order[j];
-  order[j] = t;
-}
-
-/**
- * Inserts `slot` into the sorted order[lo, hi), shifting later entries right by one (order must have room at
- * hi). Returns the new end.
- */
-export function insertSlot(order: Int32Array, lo: number, hi: number, slot: number, key: Float64Array): number {
+/** Where `slot` belongs in the sorted order[lo, hi): the index of the first entry that orders after it. */
+export function insertionPoint(order: Int32Array, lo: number, hi: number, slot: number, key: Float64Array): number {
   let a = lo;
   let b = hi;
   while (a < b) {
@@ -86,7 +86,5 @@ export function insertSlot(order: Int32Array, lo: number, hi: number, slot: numb
     if (before(order[mid], slot, key)) a = mid + 1;
     else b = mid;
   }
-  order.copyWithin(a + 1, a, hi);
-  order[a] = slot;
-  return hi + 1;
+  return a;
 }
