@@ -2,7 +2,7 @@
  * Executable propagator throughput: segments/s through the propagator with a trivial run script (one child
  * process per segment), serial and two at a time, against the bare cost of spawning the same script with execa
  * in the same process (no data ref, log, return-file or pcoord handling). WESTPA's executable propagator with
- * a trivial run script: 335 segments/s serial, 275–300/s with 2 processes.
+ * a trivial run script: 335 segments/s serial, 275–300/s with 2 processes. Reported: the median over rounds.
  * Run: npx tsc && node dist/bench/executable.js
  */
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +15,9 @@ import type { RunConfig } from '../core/config/types.js';
 import type { PropagatorContext, SegmentTask } from '../core/plugins.js';
 import { createExecutablePropagator } from '../plugins/propagators/executable/index.js';
 
-const SEGMENTS = 400;
+/** Modes alternate round by round so that load from other processes falls on all of them alike. */
+const ROUNDS = 9;
+const SEGMENTS_PER_ROUND = 50;
 const WARMUP = 30;
 const RUNSEG = '#!/bin/sh\necho 1.0 > $WEST_PCOORD_RETURN\n';
 
@@ -73,20 +75,24 @@ export async function main(): Promise<void> {
 
     await pool(WARMUP, 1, bare);
     await pool(WARMUP, 1, viaPropagator);
-    const rows = [
-      { name: 'bare execa /bin/sh runseg.sh', width: 1, seconds: await pool(SEGMENTS, 1, bare) },
-      { name: 'executable propagator', width: 1, seconds: await pool(SEGMENTS, 1, viaPropagator) },
-      { name: 'bare execa /bin/sh runseg.sh', width: 2, seconds: await pool(SEGMENTS, 2, bare) },
-      { name: 'executable propagator', width: 2, seconds: await pool(SEGMENTS, 2, viaPropagator) },
+    const modes = [
+      { name: 'bare execa /bin/sh runseg.sh', width: 1, job: bare, rounds: [] as number[] },
+      { name: 'executable propagator', width: 1, job: viaPropagator, rounds: [] as number[] },
+      { name: 'bare execa /bin/sh runseg.sh', width: 2, job: bare, rounds: [] as number[] },
+      { name: 'executable propagator', width: 2, job: viaPropagator, rounds: [] as number[] },
     ];
-    console.log(`trivial runseg.sh, pcoord len 1, ${SEGMENTS} segments per row (after ${WARMUP} warm-up)`);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of modes) mode.rounds.push(await pool(SEGMENTS_PER_ROUND, mode.width, mode.job));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    console.log(`trivial runseg.sh, pcoord len 1; median of ${ROUNDS} interleaved rounds of ${SEGMENTS_PER_ROUND} segments`);
     console.log('mode                            concurrent  segments/s  ms/segment  vs bare');
-    for (const row of rows) {
-      const bareRow = rows.find((r) => r.width === row.width)!;
-      const rate = SEGMENTS / row.seconds;
+    for (const mode of modes) {
+      const seconds = median(mode.rounds);
+      const bareSeconds = median(modes.find((m) => m.width === mode.width)!.rounds);
       console.log(
-        `${row.name.padEnd(32)}${String(row.width).padStart(10)}${rate.toFixed(0).padStart(12)}` +
-          `${((1000 * row.seconds) / SEGMENTS).toFixed(2).padStart(12)}${(row.seconds / bareRow.seconds).toFixed(2).padStart(8)}x`,
+        `${mode.name.padEnd(32)}${String(mode.width).padStart(10)}${(SEGMENTS_PER_ROUND / seconds).toFixed(0).padStart(12)}` +
+          `${((1000 * seconds) / SEGMENTS_PER_ROUND).toFixed(2).padStart(12)}${(seconds / bareSeconds).toFixed(2).padStart(8)}x`,
       );
     }
     console.log('WESTPA 2 executable propagator (reference notes): 335 segments/s serial, 275-300/s with 2 processes');
