@@ -185,6 +185,18 @@ describe('BinResampler (WESTPA split/merge per bin)', () => {
     }
   });
 
+  it('resamples large bins exactly (sorting, insertion from both ends, long lineages)', () => {
+    const rng = new Random(5);
+    const n = 30000;
+    const raw = Array.from({ length: n }, () => Math.exp(-20 * rng.float()));
+    const total = raw.reduce((a, b) => a + b, 0);
+    const bins = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
+    const input = inputOf({ weights: raw.map((w) => w / total), bins, targets: [7, 15000] });
+    const out = resample(input);
+    checkResampled(input, out, 1);
+    expect(binCounts(input, out)).toEqual([7, 15000]);
+  });
+
   it('obeys random weight thresholds wherever a split or merge allows, over random ensembles', () => {
     const rng = new Random(77);
     for (let trial = 0; trial < 200; trial++) {
