@@ -13,6 +13,9 @@
  * merge above largest is split again), leaving the bin off target; here thresholds come first and no split
  * or merge that would break one is made, so a bin misses its target only when no allowed move could reach it.
  * A bin with target count 0 that holds walkers is an error, as WESTPA's ConsistencyError.
+ * fate[i] is `continues` whenever input i is the source of some output walker. (In WESTPA the last merge a
+ * child of input i took part in decides, so i can be marked merged while other children of it go on.)
+ * Output: bins in ascending order; within a bin, surviving inputs by index, then new walkers as created.
  */
 import { unknownKeysMessage } from '../config/unknown-keys.js';
 import { WeError } from '../errors.js';
