@@ -1,7 +1,9 @@
 /**
- * Science check: on ODLD, the WE steady-state flux into the target (walkers recycled per iteration) equals
+ * Science check: on ODLD, the WE steady-state flux into the target (weight recycled per iteration) equals
  * 1 / MFPT from brute-force trajectories of the same dynamics (Hill relation), within the 95% interval of
  * their difference. Both sides see the target only at segment ends (every 20 steps), as WE does.
+ * WE's error bar comes from independent replicas (different seeds): the flux of one run is heavy-tailed and
+ * correlated over hundreds of iterations, so block averages within a run understate its error.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,9 +17,11 @@ import { Random } from '../core/random.js';
 const START = 9.0;
 const TARGET_BELOW = 7.5;
 const STEPS_PER_SEGMENT = 20;
-const ITERATIONS = 600;
-const BURN_IN = 200;
-const BLOCKS = 10;
+const ITERATIONS = 700;
+const BURN_IN = 150;
+const REPLICAS = 4;
+/** Two-sided 95% quantile of Student's t with REPLICAS - 1 degrees of freedom. */
+const T_95 = 3.182;
 const params = { A: 2, B: 10, C: 0.5, x0: 1, sigma_squared: 0.001, reflect_at: 10 };
 
 const CONFIG = `
@@ -32,7 +36,6 @@ target_states: [{label: over-the-barrier, pcoord: [${TARGET_BELOW - 0.5}]}]
 propagator: {name: odld, options: ${JSON.stringify(params)}}
 work_manager: {name: local, slots: 1}
 max_iterations: ${ITERATIONS}
-seed: 7
 `;
 
 /** Mean first-passage time in segments, from independent trajectories, with its standard error. */
@@ -67,35 +70,39 @@ for name in sorted(f['iterations'])[:-1]:
 print(json.dumps(out))
 `;
 
+/** One WE run through the CLI; returns its mean flux per iteration after the burn-in. */
+async function weReplica(seed: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'we-rate-'));
+  writeFileSync(join(dir, 'we.yaml'), `${CONFIG}seed: ${seed}\n`);
+  expect((await we(['init'], dir)).exitCode).toBe(0);
+  const run = await we(['run'], dir);
+  expect(run.exitCode, run.all).toBe(0);
+  const flux = await h5pyJson<number[]>(FLUX_FROM_H5, join(dir, 'west.h5'));
+  expect(flux).toHaveLength(ITERATIONS);
+  const steady = flux.slice(BURN_IN);
+  return steady.reduce((s, v) => s + v, 0) / steady.length;
+}
+
 describe('ODLD rate: weighted ensemble vs brute force', () => {
   it('gives the same rate into the target within the 95% interval', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'we-rate-'));
-    writeFileSync(join(dir, 'we.yaml'), CONFIG);
-    expect((await we(['init'], dir)).exitCode).toBe(0);
-    const run = await we(['run'], dir);
-    expect(run.exitCode, run.all).toBe(0);
-    const flux = await h5pyJson<number[]>(FLUX_FROM_H5, join(dir, 'west.h5'));
-    expect(flux).toHaveLength(ITERATIONS);
-
-    // Block averages of the steady-state flux; blocks of 40 iterations are longer than its correlation time.
-    const steady = flux.slice(BURN_IN);
-    const size = Math.floor(steady.length / BLOCKS);
-    const blocks = Array.from({ length: BLOCKS }, (_, b) => steady.slice(b * size, (b + 1) * size).reduce((s, v) => s + v, 0) / size);
-    const weRate = blocks.reduce((s, v) => s + v, 0) / BLOCKS;
-    const weSe = Math.sqrt(blocks.reduce((s, v) => s + (v - weRate) ** 2, 0) / (BLOCKS - 1) / BLOCKS);
+    const replicas: number[] = [];
+    for (let r = 0; r < REPLICAS; r += 2) replicas.push(...(await Promise.all([weReplica(r + 1), weReplica(r + 2)])));
+    const weRate = replicas.reduce((s, v) => s + v, 0) / REPLICAS;
+    const weSe = Math.sqrt(replicas.reduce((s, v) => s + (v - weRate) ** 2, 0) / (REPLICAS - 1) / REPLICAS);
 
     const mfpt = bruteForceMfpt(3000);
     const bfRate = 1 / mfpt.mean;
     const bfSe = mfpt.se / (mfpt.mean * mfpt.mean);
 
     const difference = Math.abs(weRate - bfRate);
-    const interval = 1.96 * Math.sqrt(weSe ** 2 + bfSe ** 2);
+    const interval = T_95 * Math.sqrt(weSe ** 2 + bfSe ** 2);
     console.log(
-      `rate per segment: WE ${weRate.toExponential(4)} ± ${weSe.toExponential(2)}, brute force ${bfRate.toExponential(4)} ± ${bfSe.toExponential(2)}, |difference| ${difference.toExponential(3)} < ${interval.toExponential(3)}`,
+      `rate per segment: WE ${weRate.toExponential(4)} ± ${weSe.toExponential(2)} (replicas ${replicas.map((r) => r.toExponential(3)).join(', ')}), ` +
+        `brute force ${bfRate.toExponential(4)} ± ${bfSe.toExponential(2)}; |difference| ${difference.toExponential(3)} < ${interval.toExponential(3)}`,
     );
     expect(weRate).toBeGreaterThan(0);
     expect(difference).toBeLessThan(interval);
-    // The test has power: the interval is a small fraction of the rate itself.
-    expect(interval / bfRate).toBeLessThan(0.35);
+    // The test has power: the interval is a modest fraction of the rate itself.
+    expect(interval / bfRate).toBeLessThan(0.5);
   });
 });

@@ -40,9 +40,13 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
   const bstatePoints = await basisStatePoints(ctx);
   const workManager = await ctx.workManager();
   let iterationsRun = 0;
+  // Whole iterations as this allocation sees them (propagation, resampling and writes); before the first
+  // one, the journal's history is the only guide.
+  const durations: number[] = [];
+  const recentSeconds = () => (durations.length ? durations : journal.history.map((h) => h.walltime)).slice(-LOOKBACK);
 
   const finish = (state: RunState, reason: string): RunOutcome => {
-    writeStatus(ctx, journal, state, reason);
+    writeStatus(ctx, journal, state, reason, recentSeconds());
     return { state, journal, iterationsRun, reason };
   };
 
@@ -51,21 +55,23 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
       if (options.signal?.aborted) return finish('stopped', `stopped by signal before iteration ${journal.iteration}`);
       if (wallclock !== undefined) {
         const elapsed = (performance.now() - started) / 1000;
-        const predicted = Math.max(0, ...journal.history.slice(-LOOKBACK).map((h) => h.walltime));
+        const predicted = Math.max(0, ...recentSeconds());
         if (elapsed + predicted > wallclock) {
           return finish('stopped', `wallclock: ${elapsed.toFixed(1)} s used, next iteration predicted ${predicted.toFixed(1)} s, limit ${wallclock} s`);
         }
       }
-      writeStatus(ctx, journal, 'running');
+      writeStatus(ctx, journal, 'running', undefined, recentSeconds());
       options.onIterationStart?.(journal.iteration, journal.prepared.n);
+      const iterationStarted = performance.now();
       journal = await runIteration(ctx, journal, workManager, bstatePoints, { onProgress: options.onProgress }, options.signal);
+      durations.push((performance.now() - iterationStarted) / 1000);
       iterationsRun++;
       options.onIterationEnd?.(journal.history[journal.history.length - 1], journal);
     }
     return finish('completed', `reached iteration limit ${lastIteration}`);
   } catch (error) {
     if (options.signal?.aborted) return finish('stopped', `stopped by signal during iteration ${journal.iteration}`);
-    writeStatus(ctx, journal, 'failed', (error as Error).message);
+    writeStatus(ctx, journal, 'failed', (error as Error).message, recentSeconds());
     throw error;
   }
 }

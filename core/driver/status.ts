@@ -30,9 +30,10 @@ interface StatusSource {
   config: { targetStates: { label: string }[] };
 }
 
-export function buildStatus(ctx: StatusSource, journal: Journal, state: RunState, message?: string): RunStatus {
+/** `recentSeconds`: durations of the last whole iterations, when the caller timed them. */
+export function buildStatus(ctx: StatusSource, journal: Journal, state: RunState, message?: string, recentSeconds?: number[]): RunStatus {
   const last: IterationSummary | undefined = journal.history[journal.history.length - 1];
-  const recent = journal.history.slice(-10);
+  const recent = recentSeconds?.length ? recentSeconds : journal.history.slice(-10).map((h) => h.walltime);
   const weights = journal.prepared.weight;
   let minWeight = Infinity;
   let maxWeight = 0;
@@ -56,15 +57,21 @@ export function buildStatus(ctx: StatusSource, journal: Journal, state: RunState
       lastFlux: last?.flux[k] ?? 0,
       meanFlux: journal.history.length ? journal.history.reduce((s, h) => s + h.flux[k], 0) / journal.history.length : 0,
     })),
-    secondsPerIteration: recent.length ? recent.reduce((s, h) => s + h.walltime, 0) / recent.length : null,
+    secondsPerIteration: recent.length ? recent.reduce((s, t) => s + t, 0) / recent.length : null,
     updated: new Date().toISOString(),
     pid: process.pid,
     ...(message ? { message } : {}),
   };
 }
 
-export function writeStatus(ctx: StatusSource, journal: Journal, state: RunState, message?: string): RunStatus {
-  const status = buildStatus(ctx, journal, state, message);
+export function writeStatus(
+  ctx: StatusSource,
+  journal: Journal,
+  state: RunState,
+  message?: string,
+  recentSeconds?: number[],
+): RunStatus {
+  const status = buildStatus(ctx, journal, state, message, recentSeconds);
   const tmp = `${ctx.statusFile}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(status, null, 2) + '\n');
   renameSync(tmp, ctx.statusFile);
