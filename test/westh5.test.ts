@@ -314,6 +314,32 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(twice['/summary'].shape).toEqual([3]);
   });
 
+  it('a commit that fails half-way leaves the pointer alone, and redoing it gives the clean file', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    await store.commit(s.record1, 'b'.repeat(64));
+    await store.commit(s.record2, 'c'.repeat(64));
+    await store.close();
+    const clean = h5dump(path);
+
+    rmSync(path);
+    await store.initialize(s.run, s.first, false);
+    await store.commit(s.record1, 'b'.repeat(64));
+    // iteration 2's results are written before iteration 3 is prepared; a bad weight graph stops it there
+    const broken = { ...s.record2, next: { ...s.record2.next, wtgParents: new Int32Array(1) } };
+    const error = await rejection(store.commit(broken, 'c'.repeat(64)));
+    expect(error.message).toMatch(/prepared iteration 3: wtgParents has 1 values; expected 5/);
+    expect(await store.currentIteration()).toBe(2);
+    await store.close();
+    const partial = h5dump(path);
+    expect(partial[`${ITER(2)}/seg_index`].value.map((r: number[]) => r[7])).toEqual([2, 2, 2, 2]);
+
+    await store.commit(s.record2, 'c'.repeat(64));
+    await store.close();
+    expect(h5dump(path)).toEqual(clean);
+  });
+
   it('truncate(n) leaves n prepared; committing the same records again rebuilds the same file', async () => {
     const { s, store } = await runTwoIterations();
     const full = h5dump(path);
