@@ -6,7 +6,6 @@ import type { RunConfig } from './config/types.js';
 import type {
   BasisState,
   CompletedIteration,
-  InitialState,
   PcoordShape,
   PreparedIteration,
   TargetState,
@@ -157,8 +156,8 @@ export interface SummaryRow {
 export interface IterationRecord {
   prepared: PreparedIteration;
   completed: CompletedIteration;
+  /** Its newIstates are appended to the store's initial states (their ids continue the existing ones). */
   next: PreparedIteration;
-  istates: InitialState[];
 }
 
 export interface Store {
@@ -173,6 +172,8 @@ export interface Store {
   currentIteration(): Promise<number>;
   /** Reads back a prepared iteration (used after truncation, when no journal matches the file). */
   readPrepared(iteration: number): Promise<PreparedIteration>;
+  /** Number of initial states created for iterations up to and including `iteration` (the next free id). */
+  countIstates(iteration: number): Promise<number>;
   /** Removes iterations >= n, leaving n prepared (as w_truncate). */
   truncate(n: number): Promise<void>;
   close(): Promise<void>;

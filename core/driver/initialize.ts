@@ -91,7 +91,7 @@ export async function initializeRun(ctx: RunContext, force: boolean): Promise<Jo
     binhash: ctx.binhash,
     prepared: first,
     occupiedBins: step.occupiedBins,
-    istates,
+    istateCount: istates.length,
     history: [],
   };
   writeJournal(ctx.journalFile, journal);

@@ -35,7 +35,7 @@ export async function runIteration(
   const N = prepared.iteration;
 
   const propagator = await ctx.propagator();
-  const tasks = makeTasks(prepared, ndim, propagator.batchSize, journal.istates, config.basisStates);
+  const tasks = makeTasks(prepared, ndim, propagator.batchSize, config.basisStates);
   const results = await workManager.run(tasks, (p) => events.onProgress?.(N, p), signal);
   const pcoord = toDtype(assemblePcoords(prepared, results, config.pcoord), dtype);
   const cputime = new Float64Array(n);
@@ -81,7 +81,7 @@ export async function runIteration(
     wtgIdOf,
     basisStateOf: recycling.basisStateOf,
     basisStatePoints,
-    firstNewIstateId: journal.istates.length,
+    firstNewIstateId: journal.istateCount,
     mapper,
     resampler: ctx.resampler,
     targetCounts: ctx.targetCounts,
@@ -107,19 +107,18 @@ export async function runIteration(
     cputimeTotal: compensatedSum(cputime),
     ...(results.some((r) => r.auxdata) ? { auxdata: mergeAuxdata(results, n) } : {}),
   };
-  const istates = journal.istates.concat(step.next.newIstates);
   const next: Journal = {
     iteration: N + 1,
     binhash: ctx.binhash,
     prepared: step.next,
     occupiedBins: step.occupiedBins,
-    istates,
+    istateCount: journal.istateCount + step.next.newIstates.length,
     history: journal.history.concat(summarise(N, prepared.weight, recycling.flux, iterationSeconds)),
     lastRecord: { prepared, completed },
   };
   writeJournal(ctx.journalFile, next);
   faultPoint('journaled', N);
-  const record: IterationRecord = { prepared, completed, next: step.next, istates };
+  const record: IterationRecord = { prepared, completed, next: step.next };
   await ctx.store.commit(record, ctx.binhash);
   faultPoint('committed', N);
   return next;

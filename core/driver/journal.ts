@@ -1,6 +1,6 @@
 /**
- * The run's authoritative state between iterations: the next iteration's prepared segments, every initial
- * state, a summary per completed iteration, and the last completed iteration's full record. It is replaced
+ * The run's authoritative state between iterations: the next iteration's prepared segments (with the
+ * initial states they start from), a summary per completed iteration, and the last completed iteration's full record. It is replaced
  * atomically (write to a temporary name, then rename) before the store is touched, so after a crash at any
  * point the store can be brought level with it by redoing the last commit. No fsync: a killed process loses
  * nothing the kernel already has, and an fsync per iteration cost more than the whole WE step.
@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
 import type { IterationRecord } from '../plugins.js';
-import type { InitialState, PreparedIteration } from '../types.js';
+import type { PreparedIteration } from '../types.js';
 import { WeError } from '../errors.js';
 
 export interface IterationSummary {
@@ -30,10 +30,11 @@ export interface Journal {
   prepared: PreparedIteration;
   /** Bins holding the prepared walkers. */
   occupiedBins: number;
-  istates: InitialState[];
+  /** Initial states created so far; the next one made gets this id. */
+  istateCount: number;
   history: IterationSummary[];
   /** The iteration before `iteration`, completed, kept to redo an interrupted store commit. */
-  lastRecord?: Omit<IterationRecord, 'next' | 'istates'>;
+  lastRecord?: Omit<IterationRecord, 'next'>;
 }
 
 const MAGIC = 'WEJ1';

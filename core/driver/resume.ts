@@ -19,7 +19,7 @@ export async function resumeRun(ctx: RunContext): Promise<Journal> {
   if (journal && journal.iteration === storeIteration) return journal;
   if (journal && journal.iteration === storeIteration + 1 && journal.lastRecord) {
     await ctx.store.commit(
-      { ...journal.lastRecord, next: journal.prepared, istates: journal.istates },
+      { ...journal.lastRecord, next: journal.prepared },
       journal.binhash,
     );
     return journal;
@@ -42,7 +42,6 @@ export async function rebuildJournal(ctx: RunContext, iteration: number, old?: J
       ctx.config.store.path,
     );
   }
-  const istates = old ? old.istates.filter((s) => s.iterCreated <= iteration) : prepared.newIstates;
   const ndim = ctx.config.pcoord.ndim;
   const bins = ctx.mapper.assign({ n: prepared.n, ndim, points: prepared.initialPoints, weights: prepared.weight });
   const journal: Journal = {
@@ -50,7 +49,7 @@ export async function rebuildJournal(ctx: RunContext, iteration: number, old?: J
     binhash: ctx.binhash,
     prepared,
     occupiedBins: new Set(bins).size,
-    istates,
+    istateCount: await ctx.store.countIstates(iteration),
     history: (old?.history ?? []).filter((h) => h.iteration < iteration),
   };
   writeJournal(ctx.journalFile, journal);

@@ -1,16 +1,16 @@
 /** Splitting a prepared iteration into work-manager tasks, and checking what comes back. */
 import type { SegmentResult, SegmentTask } from '../plugins.js';
-import type { BasisState, InitialState, PcoordShape, PreparedIteration } from '../types.js';
+import type { BasisState, PcoordShape, PreparedIteration } from '../types.js';
 import { WeError } from '../errors.js';
 
 export function makeTasks(
   prepared: PreparedIteration,
   ndim: number,
   batchSize: number,
-  istates: InitialState[],
   basisStates: BasisState[],
 ): SegmentTask[] {
   const size = Math.max(1, Math.min(batchSize, prepared.n));
+  const istatesById = new Map(prepared.newIstates.map((s) => [s.id, s]));
   const tasks: SegmentTask[] = [];
   for (let start = 0; start < prepared.n; start += size) {
     const end = Math.min(start + size, prepared.n);
@@ -18,7 +18,9 @@ export function makeTasks(
     const initialStates: SegmentTask['initialStates'] = [];
     for (const parent of parentIds) {
       if (parent >= 0) continue;
-      const istate = istates[-(parent + 1)];
+      // A segment starting from an initial state starts from one made for this iteration.
+      const istate = istatesById.get(-(parent + 1));
+      if (!istate) throw new WeError(`iteration ${prepared.iteration}: parent ${parent} names initial state ${-(parent + 1)}, which was not made for it`);
       initialStates.push({ istateId: istate.id, basisStateId: istate.basisStateId, auxref: basisStates[istate.basisStateId].auxref });
     }
     const segIds = new Int32Array(end - start);
