@@ -1,0 +1,17 @@
+#!/bin/bash
+# One WE segment of chignolin's C-alpha Go model, written as a WESTPA run script: continue from the parent's
+# restart, or start a new trajectory from the basis state's structure; 10 ps (2,000 steps of 5 fs) at 300 K,
+# 10 frames to seg.dcd. `we` computes the progress coordinate from seg.dcd (pcoord_from: trajectory).
+set -e
+cd "$WEST_CURRENT_SEG_DATA_REF"
+
+if [ "$WEST_CURRENT_SEG_INITPOINT_TYPE" = "SEG_INITPOINT_CONTINUES" ]; then
+  start=(--restart-in "$WEST_PARENT_DATA_REF/seg.rst")
+else
+  start=(--start "$WEST_BSTATE_DATA_REF/bstate.pdb")
+fi
+
+node "$WEST_SIM_ROOT/../../dist/plugins/engines/go-model/go-md.js" \
+  --native "$WEST_SIM_ROOT/native.pdb" "${start[@]}" \
+  --restart-out seg.rst --dcd seg.dcd \
+  --steps 2000 --frames 10 --temperature 300 --seed "$WEST_RAND32" > seg.log

@@ -1,0 +1,85 @@
+import { writeFile } from 'node:fs/promises';
+import { WeError } from '../../../core/errors.js';
+import { readCaStructure } from './ca-structure.js';
+import { writeDcd } from './dcd-writer.js';
+import type { GoMdOptions } from './go-md-args.js';
+import { buildGoModel, CLEMENTI_PARAMETERS, nativeContactFraction } from './go-model.js';
+import { LangevinIntegrator } from './langevin.js';
+import { kineticTemperature, startState, type MdState } from './md-state.js';
+import { formatCaPdb } from './pdb-writer.js';
+import { readRestart, writeRestart } from './restart-file.js';
+
+/** One segment: start or continue, integrate, write the frames, the restart and optionally the final PDB. */
+export async function runGoMd(options: GoMdOptions, log: (line: string) => void = () => {}): Promise<MdState> {
+  const native = await readCaStructure(options.native);
+  const model = buildGoModel(native.positions, { ...CLEMENTI_PARAMETERS, epsilon: options.epsilon });
+  const { mass } = model.parameters;
+  const state = await initialState(options, native.nAtoms, mass);
+
+  const integrator = new LangevinIntegrator(model, {
+    temperature: options.temperature,
+    friction: options.friction,
+    timestep: options.timestep,
+  });
+  const stepsPerFrame = options.steps / options.frames;
+  const nFrames = options.frames + (options.includeStart ? 1 : 0);
+  const frameSize = 3 * native.nAtoms;
+  const xyz = new Float32Array(nFrames * frameSize);
+  let written = 0;
+  const record = () => {
+    xyz.set(state.positions, written * frameSize);
+    written++;
+    log(
+      [state.step, state.timePs.toFixed(3), integrator.potentialEnergy.toFixed(4),
+        kineticTemperature(state.velocities, mass).toFixed(2), nativeContactFraction(model, state.positions).toFixed(3)].join(' '),
+    );
+  };
+  log('# step time_ps potential_kcal_per_mol kinetic_temperature_K Q');
+  const firstStep = state.step + (options.includeStart ? 0 : stepsPerFrame);
+  if (options.includeStart) {
+    integrator.run(state, 0);
+    record();
+  }
+  for (let f = 0; f < options.frames; f++) {
+    integrator.run(state, stepsPerFrame);
+    checkFinite(state, options);
+    record();
+  }
+
+  if (options.dcd) {
+    await writeDcd(
+      options.dcd,
+      { nFrames, nAtoms: native.nAtoms, xyz },
+      { firstStep, stepsPerFrame, timestepPs: options.timestep, title: `we go-model C-alpha, ${options.temperature} K` },
+    );
+  }
+  await writeRestart(options.restartOut, state);
+  if (options.pdbOut) {
+    const remark = `we go-model, step ${state.step}, ${state.timePs.toFixed(3)} ps, ${options.temperature} K`;
+    await writeFile(options.pdbOut, formatCaPdb(native, state.positions, remark));
+  }
+  return state;
+}
+
+async function initialState(options: GoMdOptions, nAtoms: number, mass: number): Promise<MdState> {
+  if (options.restartIn !== undefined) {
+    const state = await readRestart(options.restartIn, nAtoms);
+    if (options.seed !== undefined) state.seed = options.seed;
+    return state;
+  }
+  const start = await readCaStructure(options.start as string);
+  if (start.nAtoms !== nAtoms) {
+    throw new WeError(`holds ${start.nAtoms} CA atoms, expected ${nAtoms} as in the native structure ${options.native}`, options.start);
+  }
+  return startState(start.positions, options.temperature, mass, options.seed as number);
+}
+
+/** A blown-up integration must fail the segment, not hand NaNs to the progress coordinate. */
+function checkFinite(state: MdState, options: GoMdOptions): void {
+  if (!state.positions.every(Number.isFinite)) {
+    throw new WeError(
+      `positions became non-finite by step ${state.step}; expected a stable integration (try a smaller --timestep than ${options.timestep} ps)`,
+      'go-md',
+    );
+  }
+}
