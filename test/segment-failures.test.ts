@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, we } from './helpers/cli.js';
+import { h5pyJson } from './helpers/h5py.js';
+
+function flakySim(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'we-flaky-'));
+  cpSync(join(repoRoot, 'test/fixtures/flaky-sim'), dir, { recursive: true });
+  return dir;
+}
+
+const CURRENT = `
+import sys, json, h5py
+f = h5py.File(sys.argv[1], 'r')
+print(json.dumps({'current': int(f.attrs['west_current_iteration']), 'groups': sorted(f['iterations'])}))
+`;
+
+describe('failing segments with a real run script', () => {
+  it('retries a transient failure and goes on', async () => {
+    const dir = flakySim();
+    expect((await we(['init'], dir)).exitCode).toBe(0);
+    const run = await we(['run'], dir);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(existsSync(join(dir, 'failed-once-2-1'))).toBe(true);
+    expect(run.stdout).toMatch(/completed: reached iteration limit 4/);
+  });
+
+  it('stops after the configured retries, naming iteration, segment and log, with west.h5 consistent; a later run resumes', async () => {
+    const dir = flakySim();
+    expect((await we(['init'], dir)).exitCode).toBe(0);
+    writeFileSync(join(dir, 'always-fail'), '');
+    const failed = await we(['run'], dir);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toMatch(/iteration 3, segment \d+ failed after 3 attempt\(s\)/);
+    expect(failed.stderr).toMatch(/exit code 9|exited with code 9|code 9/);
+    expect(failed.stderr).toMatch(/seg_logs\/iter_000003_seg_\d{6}\.log/);
+    expect(failed.stderr).toMatch(/engine crashed: segmentation fault in pmemd/);
+    const status = JSON.parse(readFileSync(join(dir, 'we-status.json'), 'utf8'));
+    expect(status.state).toBe('failed');
+    expect(status.iteration).toBe(3);
+    expect(await h5pyJson(CURRENT, join(dir, 'west.h5'))).toEqual({
+      current: 3,
+      groups: ['iter_00000001', 'iter_00000002', 'iter_00000003'],
+    });
+
+    rmSync(join(dir, 'always-fail'));
+    const resumed = await we(['run'], dir);
+    expect(resumed.exitCode, resumed.all).toBe(0);
+    expect(resumed.stdout).toMatch(/2 iteration\(s\) run, next is 5/);
+  });
+});
