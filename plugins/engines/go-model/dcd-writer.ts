@@ -1,5 +1,5 @@
+import { writeFile } from 'node:fs/promises';
 import type { Frames } from '../../../core/plugins.js';
-import { writeFileAtomic } from '../../staging/atomic-file.js';
 import { PS_PER_AKMA } from './units.js';
 
 export interface DcdHeader {
@@ -76,5 +76,5 @@ export function encodeDcd(frames: Frames, header: DcdHeader): Uint8Array {
 
 export async function writeDcd(path: string, frames: Frames, header: DcdHeader): Promise<void> {
   const bytes = encodeDcd(frames, header);
-  await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  await writeFile(path, bytes);
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { WeError } from '../../../core/errors.js';
-import { writeFileAtomic } from '../../staging/atomic-file.js';
 import type { MdState } from './md-state.js';
 
 const FORMAT = 'we-go-model-restart';
@@ -8,7 +7,8 @@ const VERSION = 1;
 
 /**
  * Restarts are JSON: JavaScript prints every double in its shortest round-tripping form, so positions and
- * velocities come back bit for bit, and a person can read the file.
+ * velocities come back bit for bit, and a person can read the file. Written without fsync: a segment cut short
+ * by a crash is rerun whole, so its outputs need no durability of their own (and fsync cost more than the MD).
  */
 export async function writeRestart(path: string, state: MdState): Promise<void> {
   const body = {
@@ -21,7 +21,7 @@ export async function writeRestart(path: string, state: MdState): Promise<void> 
     positions: Array.from(state.positions),
     velocities: Array.from(state.velocities),
   };
-  await writeFileAtomic(path, `${JSON.stringify(body)}\n`);
+  await writeFile(path, `${JSON.stringify(body)}\n`);
 }
 
 export async function readRestart(path: string, expectedAtoms: number): Promise<MdState> {
