@@ -1,0 +1,43 @@
+/** The `onnx` progress coordinate: an encoder model package turns frames into the latent mean's chosen dims. */
+import { relative, resolve } from 'node:path';
+import * as z from 'zod';
+import type { Frames, ProgressCoordinate, PropagatorContext } from '../../core/plugins.js';
+import { parsePluginOptions } from '../options.js';
+import { embedFiles, embedFrames } from './embed.js';
+import { loadModelPackage, type ModelPackage } from './model-package.js';
+
+export { embedFiles, embedFrames } from './embed.js';
+export { loadModelPackage, type ModelPackage } from './model-package.js';
+
+const optionsSchema = z.strictObject({ model: z.string().min(1) });
+
+/** options.model: the package directory, relative to the directory of we.yaml. */
+export async function createOnnxProgressCoordinate(
+  ctx: PropagatorContext,
+  options: Record<string, unknown>,
+): Promise<ProgressCoordinate> {
+  const { model } = parsePluginOptions(optionsSchema, options, ctx.config.file, 'progress_coordinate.options');
+  const dir = resolve(ctx.simRoot, model);
+  const pkg = await loadModelPackage(dir, { ndim: ctx.pcoord.ndim }, relative(process.cwd(), dir) || '.');
+  return new OnnxProgressCoordinate(pkg);
+}
+
+class OnnxProgressCoordinate implements ProgressCoordinate {
+  readonly ndim: number;
+
+  constructor(private readonly pkg: ModelPackage) {
+    this.ndim = pkg.description.output.dims.length;
+  }
+
+  fromFrames(frames: Frames): Promise<Float64Array> {
+    return embedFrames(this.pkg, frames);
+  }
+
+  async fromFile(path: string): Promise<Float64Array> {
+    return (await embedFiles(this.pkg, [path]))[0];
+  }
+
+  close(): Promise<void> {
+    return this.pkg.close();
+  }
+}
