@@ -4,7 +4,7 @@
  * signal interrupts propagation, and a completed iteration is always made durable before the loop checks again.
  */
 import type { RunContext } from './run-context.js';
-import type { WorkProgress } from '../plugins.js';
+import type { IterationHooks, WorkProgress } from '../plugins.js';
 import { resumeRun } from './resume.js';
 import { runIteration } from './iteration.js';
 import { basisStatePoints } from './initialize.js';
@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Seconds this invocation may take. */
   maxWallclock?: number;
   signal?: AbortSignal;
+  /** Called around every iteration, e.g. to gather node-local outputs once an iteration is durable. */
+  hooks?: IterationHooks[];
   onIterationStart?(iteration: number, walkers: number): void;
   onProgress?(iteration: number, progress: WorkProgress): void;
   onIterationEnd?(summary: IterationSummary, journal: Journal): void;
@@ -63,7 +65,10 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
       writeStatus(ctx, journal, 'running', undefined, recentSeconds());
       options.onIterationStart?.(journal.iteration, journal.prepared.n);
       const iterationStarted = performance.now();
+      for (const hook of options.hooks ?? []) await hook.beforeIteration?.(journal.prepared);
       journal = await runIteration(ctx, journal, workManager, bstatePoints, { onProgress: options.onProgress }, options.signal);
+      const { lastRecord } = journal;
+      if (lastRecord) for (const hook of options.hooks ?? []) await hook.afterIteration?.({ ...lastRecord, next: journal.prepared });
       durations.push((performance.now() - iterationStarted) / 1000);
       iterationsRun++;
       options.onIterationEnd?.(journal.history[journal.history.length - 1], journal);
