@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaStructure } from '../plugins/engines/go-model/ca-structure.js';
+import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
+import { selectAtoms } from '../plugins/trajectory/selection.js';
 import { repoRoot } from './helpers/cli.js';
 
 const goMd = join(repoRoot, 'dist/plugins/engines/go-model/go-md.js');
@@ -39,6 +41,30 @@ describe('go-md command line (built: npm run build)', () => {
     expect([restart.step, restart.seed]).toEqual([400, 4294967295]);
   });
 
+  it('writes backbone atoms rebuilt around the C-alphas with --atoms backbone (DCD and PDB)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const result = await run(
+      ['--native', NATIVE, '--start', join(example, 'bstates/0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
+        '--pdb-out', 'final.pdb', '--atoms', 'backbone', '--steps', '100', '--frames', '2', '--seed', '8', '--quiet'],
+      dir,
+    );
+    expect(result.exitCode).toBe(0);
+    const frames = await readFrames(join(dir, 'seg.dcd'));
+    expect([frames.nFrames, frames.nAtoms]).toEqual([2, 40]);
+    const { topology, frames: pdbFrames } = await readPdb(join(dir, 'final.pdb'));
+    expect(topology.names.slice(0, 4)).toEqual(['N', 'CA', 'C', 'O']);
+    expect(selectAtoms(topology, 'backbone').length).toBe(40);
+    for (let k = 0; k < 120; k++) expect(Math.abs(pdbFrames.xyz[k] - frames.xyz[120 + k])).toBeLessThan(6e-4);
+    // The simulated beads are the CAs: the restart's positions are the CA rows of the last frame.
+    const restart = JSON.parse(await readFile(join(dir, 'seg.rst'), 'utf8'));
+    for (let r = 0; r < 10; r++) {
+      for (let d = 0; d < 3; d++) expect(frames.xyz[120 + 3 * (4 * r + 1) + d]).toBeCloseTo(restart.positions[3 * r + d], 4);
+    }
+    // The start may be a backbone PDB: the engine reads its C-alphas.
+    const again = await run(['--native', NATIVE, '--start', join(dir, 'final.pdb'), '--restart-out', 'b.rst', '--steps', '10', '--frames', '1', '--seed', '1', '--quiet'], dir);
+    expect(again.exitCode).toBe(0);
+  });
+
   it('continues from a restart exactly: 2N steps equal N + restart + N', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
     const common = ['--native', NATIVE, '--quiet'];
@@ -69,6 +95,7 @@ describe('go-md command line (built: npm run build)', () => {
       [[...base, '--start', join(repoRoot, 'no-such.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /no-such\.pdb: cannot open \(ENOENT\)/],
       [[...base, '--start', '/work/shared/data/2JOF-0-c-alpha.pdb', '--seed', '1', '--steps', '10', '--frames', '2'], /2JOF-0-c-alpha\.pdb: holds 20 CA atoms, expected 10/],
       [[...base, '--bogus'], /Unknown option '--bogus'/],
+      [[...base, '--start', NATIVE, '--seed', '1', '--steps', '10', '--frames', '2', '--atoms', 'heavy'], /--atoms is "heavy", expected ca or backbone/],
     ];
     for (const [args, message] of cases) {
       const result = await run(args, dir);

@@ -6,7 +6,8 @@ import { WeError } from '../core/errors.js';
 import { readCaStructure } from '../plugins/engines/go-model/ca-structure.js';
 import { encodeDcd, writeDcd } from '../plugins/engines/go-model/dcd-writer.js';
 import { startState } from '../plugins/engines/go-model/md-state.js';
-import { formatCaPdb } from '../plugins/engines/go-model/pdb-writer.js';
+import { readBackboneTemplate, rebuildBackbone } from '../plugins/engines/go-model/backbone.js';
+import { formatPdb } from '../plugins/engines/go-model/pdb-writer.js';
 import { readRestart, writeRestart } from '../plugins/engines/go-model/restart-file.js';
 import { PS_PER_AKMA } from '../plugins/engines/go-model/units.js';
 import { parseDcd } from '../plugins/trajectory/dcd.js';
@@ -72,11 +73,40 @@ describe('Go-model output files', () => {
   it('formats C-alpha PDBs that the PDB reader parses back to 3 decimals with the native residue names', async () => {
     const native = await readCaStructure(NATIVE);
     const path = join(dir, 'ca.pdb');
-    await writeFile(path, formatCaPdb(native, native.positions, 'test structure'));
+    await writeFile(path, formatPdb(native.topology, native.positions, 'test structure'));
     const { topology, frames } = await readPdb(path);
     expect(topology.names).toEqual(Array(10).fill('CA'));
     expect(topology.resNames).toEqual(['TYR', 'TYR', 'ASP', 'PRO', 'GLU', 'THR', 'GLY', 'THR', 'TRP', 'TYR']);
     expect(Array.from(topology.resIds)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (let k = 0; k < 30; k++) expect(Math.abs(frames.xyz[k] - native.positions[k])).toBeLessThan(6e-4);
+  });
+
+  it('rebuilds the native backbone from its C-alphas, and moves it rigidly with a rigidly moved trace', async () => {
+    const native = await readCaStructure(NATIVE);
+    const template = await readBackboneTemplate(NATIVE, native);
+    const { topology, frames } = await readPdb(NATIVE);
+    const backboneNames = topology.names.filter((name) => ['N', 'CA', 'C', 'O'].includes(name));
+    expect(template.atoms.names).toEqual(backboneNames);
+    expect(template.atoms.nAtoms).toBe(40);
+    const rebuilt = new Float64Array(120);
+    rebuildBackbone(template, native.positions, rebuilt);
+    let k = 0;
+    for (let i = 0; i < topology.nAtoms; i++) {
+      if (!['N', 'CA', 'C', 'O'].includes(topology.names[i])) continue;
+      for (let d = 0; d < 3; d++) expect(rebuilt[3 * k + d]).toBeCloseTo(frames.xyz[3 * i + d], 4);
+      k++;
+    }
+    // Rotate the trace 90° about z and shift it: every rebuilt atom follows.
+    const moved = Float64Array.from(native.positions, (_, j) => {
+      const atom = Math.floor(j / 3);
+      const [x, y, z] = [0, 1, 2].map((d) => native.positions[3 * atom + d]);
+      return [-y + 5, x - 2, z + 1][j % 3];
+    });
+    const rebuiltMoved = new Float64Array(120);
+    rebuildBackbone(template, moved, rebuiltMoved);
+    for (let a = 0; a < 40; a++) {
+      const [x, y, z] = [0, 1, 2].map((d) => rebuilt[3 * a + d]);
+      expect([0, 1, 2].map((d) => rebuiltMoved[3 * a + d])).toEqual([-y + 5, x - 2, z + 1].map((v) => expect.closeTo(v, 9)));
+    }
   });
 });

@@ -12,7 +12,7 @@ trap 'rm -rf "$scratch"' EXIT
 make_state() { # auxref temperature steps seed
   mkdir -p "$here/bstates/$1"
   node "$go_md" --native "$here/native.pdb" --start "$here/native.pdb" --restart-out "$scratch/$1.rst" \
-    --pdb-out "$here/bstates/$1/bstate.pdb" --steps "$3" --frames 10 --temperature "$2" --seed "$4" | tail -1 |
+    --pdb-out "$here/bstates/$1/bstate.pdb" --atoms backbone --steps "$3" --frames 10 --temperature "$2" --seed "$4" | tail -1 |
     awk -v a="$1" '{print "bstate " a ": Q = " $5}'
 }
 make_state 0 500 10000 1

@@ -13,6 +13,8 @@ export interface GoMdOptions {
   pdbOut?: string;
   steps: number;
   frames: number;
+  /** Atoms written to the DCD and the PDB: the simulated C-alphas, or backbone atoms rebuilt around them. */
+  atoms: 'ca' | 'backbone';
   /** Write the starting structure as frame 0 too (F + 1 frames). */
   includeStart: boolean;
   temperature: number;
@@ -26,7 +28,7 @@ export interface GoMdOptions {
 }
 
 export const USAGE = `usage: go-md --native native.pdb (--start start.pdb | --restart-in parent.rst) --restart-out seg.rst
-             [--dcd seg.dcd] [--pdb-out final.pdb] --steps N --frames F [--include-start]
+             [--dcd seg.dcd] [--pdb-out final.pdb] [--atoms ca|backbone] --steps N --frames F [--include-start]
              [--temperature K=300] [--seed S] [--timestep PS=0.005] [--friction PER_PS=1]
              [--epsilon KCAL_PER_MOL=${CLEMENTI_PARAMETERS.epsilon}] [--quiet]`;
 
@@ -47,6 +49,7 @@ export function parseGoMdArgs(argv: string[]): GoMdOptions {
         'pdb-out': { type: 'string' },
         steps: { type: 'string' },
         frames: { type: 'string' },
+        atoms: { type: 'string' },
         'include-start': { type: 'boolean' },
         temperature: { type: 'string' },
         seed: { type: 'string' },
@@ -91,6 +94,8 @@ export function parseGoMdArgs(argv: string[]): GoMdOptions {
   if (start !== undefined && !seedGiven) {
     throw new WeError('--seed is missing, expected a non-negative integer (e.g. $WEST_RAND32) when starting from --start', 'go-md');
   }
+  const atoms = text('atoms') ?? 'ca';
+  if (atoms !== 'ca' && atoms !== 'backbone') throw new WeError(`--atoms is "${atoms}", expected ca or backbone`, 'go-md');
   return {
     native: required('native'),
     start,
@@ -100,6 +105,7 @@ export function parseGoMdArgs(argv: string[]): GoMdOptions {
     pdbOut: text('pdb-out'),
     steps,
     frames,
+    atoms,
     includeStart: values['include-start'] === true,
     temperature: number('temperature', 300, positive, 'a temperature in K above 0'),
     seed: seedGiven ? number('seed', undefined, (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer') : undefined,

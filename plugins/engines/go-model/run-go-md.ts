@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { WeError } from '../../../core/errors.js';
-import { readCaStructure } from './ca-structure.js';
+import type { Topology } from '../../trajectory/topology.js';
+import { readBackboneTemplate, rebuildBackbone } from './backbone.js';
+import { readCaStructure, type AtomStructure } from './ca-structure.js';
 import { writeDcd } from './dcd-writer.js';
 import type { GoMdOptions } from './go-md-args.js';
 import { buildGoModel, CLEMENTI_PARAMETERS, nativeContactFraction } from './go-model.js';
 import { LangevinIntegrator } from './langevin.js';
 import { kineticTemperature, startState, type MdState } from './md-state.js';
-import { formatCaPdb } from './pdb-writer.js';
+import { formatPdb } from './pdb-writer.js';
 import { readRestart, writeRestart } from './restart-file.js';
 
 /** One segment: start or continue, integrate, write the frames, the restart and optionally the final PDB. */
@@ -23,11 +25,12 @@ export async function runGoMd(options: GoMdOptions, log: (line: string) => void 
   });
   const stepsPerFrame = options.steps / options.frames;
   const nFrames = options.frames + (options.includeStart ? 1 : 0);
-  const frameSize = 3 * native.nAtoms;
+  const output = await outputAtoms(options, native);
+  const frameSize = 3 * output.topology.nAtoms;
   const xyz = new Float32Array(nFrames * frameSize);
   let written = 0;
   const record = () => {
-    xyz.set(state.positions, written * frameSize);
+    output.write(state.positions, xyz.subarray(written * frameSize, (written + 1) * frameSize));
     written++;
     log(
       [state.step, state.timePs.toFixed(3), integrator.potentialEnergy.toFixed(4),
@@ -49,16 +52,30 @@ export async function runGoMd(options: GoMdOptions, log: (line: string) => void 
   if (options.dcd) {
     await writeDcd(
       options.dcd,
-      { nFrames, nAtoms: native.nAtoms, xyz },
+      { nFrames, nAtoms: output.topology.nAtoms, xyz },
       { firstStep, stepsPerFrame, timestepPs: options.timestep, title: `we go-model C-alpha, ${options.temperature} K` },
     );
   }
   await writeRestart(options.restartOut, state);
   if (options.pdbOut) {
     const remark = `we go-model, step ${state.step}, ${state.timePs.toFixed(3)} ps, ${options.temperature} K`;
-    await writeFile(options.pdbOut, formatCaPdb(native, state.positions, remark));
+    const final = new Float64Array(frameSize);
+    output.write(state.positions, final);
+    await writeFile(options.pdbOut, formatPdb(output.topology, final, remark));
   }
   return state;
+}
+
+interface OutputAtoms {
+  topology: Topology;
+  /** Writes the output atoms' coordinates for C-alpha positions `ca`. */
+  write(ca: Float64Array, out: Float32Array | Float64Array): void;
+}
+
+async function outputAtoms(options: GoMdOptions, native: AtomStructure): Promise<OutputAtoms> {
+  if (options.atoms === 'ca') return { topology: native.topology, write: (ca, out) => out.set(ca) };
+  const template = await readBackboneTemplate(options.native, native);
+  return { topology: template.atoms, write: (ca, out) => rebuildBackbone(template, ca, out) };
 }
 
 async function initialState(options: GoMdOptions, nAtoms: number, mass: number): Promise<MdState> {
