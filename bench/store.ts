@@ -1,8 +1,13 @@
 /**
- * west.h5 commit speed: one Store.commit (iteration N's results, N+1 prepared, flush) for 1,000 / 10,000 /
- * 100,000 walkers, pcoord len 21 × ndim 1 float32 (ODLD's shape). Median over several iterations after a few
- * warm-up commits. Run: npx tsc && node dist/bench/store.js
+ * west.h5 commit speed: one Store.commit (iteration N's results, the initial states N + 1 created, N + 1
+ * prepared, summary rows, pointer, flush) for 1,000 / 10,000 / 100,000 walkers, pcoord len 21 × ndim 1 float32
+ * (ODLD's shape), 1% of walkers recycled into new initial states each iteration. The machine is shared, so each
+ * commit is followed by two baselines in the same process on the same bytes: h5wasm writing them as one new
+ * dataset (the file grows as a commit makes it grow) and over one existing dataset, each with a flush. Medians
+ * after a few warm-up commits. Run: npx tsc -p tsconfig.json && node dist/bench/store.js
  */
+import h5wasm from 'h5wasm/node';
+import type { Dataset } from 'h5wasm/node';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,26 +19,41 @@ import type { CompletedIteration, InitialState, PcoordShape, PreparedIteration }
 import { WestH5Store } from '../plugins/stores/westh5/index.js';
 
 const SHAPE: PcoordShape = { len: 21, ndim: 1, dtype: 'float32' };
+const NBINS = 102;
 /** Fewer commits for larger runs; the first WARMUP commits of each are not timed (JIT, file growth). */
 const RUNS = [
-  { walkers: 1_000, commits: 30 },
-  { walkers: 10_000, commits: 20 },
+  { walkers: 1_000, commits: 60 },
+  { walkers: 10_000, commits: 30 },
   { walkers: 100_000, commits: 10 },
 ];
-const WARMUP = 3;
+const WARMUP = 5;
+const RECYCLED = 0.01;
 
-/** Every walker continues from the same-numbered walker, so iterations differ only in their number. */
-function preparedIteration(iteration: number, n: number, istates: InitialState[]): PreparedIteration {
+/** Bytes a commit hands to HDF5: iteration N's seg_index and pcoord (and flux), N + 1's group, istates, 2 summary rows. */
+function commitBytes(n: number, newIstates: number): number {
+  const segIndex = n * 50;
+  const pcoord = n * SHAPE.len * SHAPE.ndim * 4;
+  return 2 * (segIndex + pcoord) + 8 + 8 * n + 8 * NBINS + newIstates * (90 + 4 * SHAPE.ndim) + 2 * 128;
+}
+
+function istate(id: number, iteration: number): InitialState {
+  return { id, iterCreated: iteration, iterUsed: iteration, basisStateId: 0, type: IstateType.basis, status: IstateStatus.prepared, pcoord: Float64Array.of(8) };
+}
+
+/** Walker i continues walker i, except the first `recycled`, which start from new initial states. */
+function preparedIteration(iteration: number, n: number, firstIstateId: number, recycled: number): PreparedIteration {
+  const newIstates = Array.from({ length: recycled }, (_, k) => istate(firstIstateId + k, iteration));
+  const parentId = Int32Array.from({ length: n }, (_, i) => (i < recycled ? -(firstIstateId + i + 1) : i));
   return {
     iteration,
     n,
     weight: new Float64Array(n).fill(1 / n),
-    parentId: iteration === 1 ? Int32Array.from({ length: n }, () => -1) : Int32Array.from({ length: n }, (_, i) => i),
+    parentId,
     wtgOffset: Uint32Array.from({ length: n + 1 }, (_, i) => i),
-    wtgParents: iteration === 1 ? new Int32Array(n).fill(-1) : Int32Array.from({ length: n }, (_, i) => i),
-    initialPoints: Float64Array.from({ length: n }, (_, i) => Math.fround(8 + i / n)),
-    binTargetCounts: new Uint32Array(102).fill(10),
-    newIstates: iteration === 1 ? istates : [],
+    wtgParents: Int32Array.from(parentId),
+    initialPoints: Float64Array.from({ length: n }, (_, i) => (i < recycled ? 8 : Math.fround(8 + i / n))),
+    binTargetCounts: new Uint32Array(NBINS).fill(10),
+    newIstates,
   };
 }
 
@@ -54,45 +74,82 @@ function completedIteration(p: PreparedIteration): CompletedIteration {
   };
 }
 
-async function commitTimes(dir: string, n: number, commits: number): Promise<{ ms: number; bytesPerIteration: number }> {
+function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+interface Timing {
+  commit: number;
+  rawAppend: number;
+  rawOverwrite: number;
+  bytesPerIteration: number;
+}
+
+async function commitTimes(dir: string, n: number, commits: number): Promise<Timing> {
   const path = join(dir, `west-${n}.h5`);
-  const istates: InitialState[] = [
-    { id: 0, iterCreated: 1, iterUsed: 1, basisStateId: 0, type: IstateType.basis, status: IstateStatus.prepared, pcoord: Float64Array.of(8) },
-  ];
   const run: RunDefinition = {
     pcoord: SHAPE,
     basisStates: [{ label: 'start', probability: 1, auxref: '0', pcoord: [8] }],
     targetStates: [{ label: 'well', pcoord: [1] }],
     binhash: 'f'.repeat(64),
-    nbins: 102,
+    nbins: NBINS,
   };
+  const recycled = Math.round(n * RECYCLED);
   const store = new WestH5Store(path, SHAPE);
-  let prepared = preparedIteration(1, n, istates);
+  let prepared = preparedIteration(1, n, 0, 1);
+  let istates = 1;
   await store.initialize(run, prepared, true);
-  const times: number[] = [];
+
+  const raw = new h5wasm.File(join(dir, `raw-${n}.h5`), 'w');
+  const bytes = new Uint8Array(commitBytes(n, recycled)).fill(7);
+  raw.create_dataset({ name: 'overwrite', data: bytes });
+  const times: Timing[] = [];
   for (let k = 0; k < WARMUP + commits; k++) {
-    const next = preparedIteration(prepared.iteration + 1, n, istates);
-    const record: IterationRecord = { prepared, completed: completedIteration(prepared), next, istates };
-    const start = performance.now();
+    const next = preparedIteration(prepared.iteration + 1, n, istates, recycled);
+    const record: IterationRecord = { prepared, completed: completedIteration(prepared), next };
+    const t0 = performance.now();
     await store.commit(record, 'f'.repeat(64));
-    if (k >= WARMUP) times.push(performance.now() - start);
+    const t1 = performance.now();
+    raw.create_dataset({ name: `append-${k}`, data: bytes });
+    raw.flush();
+    const t2 = performance.now();
+    (raw.get('overwrite') as Dataset).write_slice([[0, bytes.length]], bytes);
+    raw.flush();
+    const t3 = performance.now();
+    if (k >= WARMUP) times.push({ commit: t1 - t0, rawAppend: t2 - t1, rawOverwrite: t3 - t2, bytesPerIteration: 0 });
     prepared = next;
+    istates += recycled;
   }
+  raw.close();
   await store.close();
-  times.sort((a, b) => a - b);
-  const bytesPerIteration = statSync(path).size / prepared.iteration;
-  return { ms: times[times.length >> 1], bytesPerIteration };
+  return {
+    commit: median(times.map((t) => t.commit)),
+    rawAppend: median(times.map((t) => t.rawAppend)),
+    rawOverwrite: median(times.map((t) => t.rawOverwrite)),
+    bytesPerIteration: statSync(path).size / prepared.iteration,
+  };
 }
 
 export async function main(): Promise<void> {
+  await h5wasm.ready;
   const dir = mkdtempSync(join(tmpdir(), 'we-bench-store-'));
   try {
-    console.log(`west.h5 commit: iteration N written, N+1 prepared, flushed (pcoord ${SHAPE.len} x ${SHAPE.ndim} ${SHAPE.dtype})`);
-    console.log('walkers  commits   median ms/iteration   us/walker   MB/iteration');
+    console.log(`west.h5 commit (pcoord ${SHAPE.len} x ${SHAPE.ndim} ${SHAPE.dtype}, ${RECYCLED * 100}% recycled): median ms`);
+    console.log('walkers  commits   commit  raw-append  raw-overwrite  commit/append  us/walker  MB/iteration');
     for (const { walkers: n, commits } of RUNS) {
-      const { ms, bytesPerIteration } = await commitTimes(dir, n, commits);
+      const t = await commitTimes(dir, n, commits);
       console.log(
-        `${String(n).padStart(7)} ${String(commits).padStart(8)} ${ms.toFixed(1).padStart(21)} ${((ms * 1000) / n).toFixed(2).padStart(11)} ${(bytesPerIteration / 2 ** 20).toFixed(2).padStart(14)}`,
+        [
+          String(n).padStart(7),
+          String(commits).padStart(8),
+          t.commit.toFixed(2).padStart(8),
+          t.rawAppend.toFixed(2).padStart(11),
+          t.rawOverwrite.toFixed(2).padStart(14),
+          (t.commit / t.rawAppend).toFixed(2).padStart(14),
+          ((t.commit * 1000) / n).toFixed(2).padStart(10),
+          (t.bytesPerIteration / 2 ** 20).toFixed(2).padStart(13),
+        ].join(' '),
       );
     }
   } finally {

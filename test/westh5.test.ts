@@ -153,14 +153,21 @@ function scenario(shape: PcoordShape) {
   const next2 = prepared(2, [0.4, 0.2, 0.2, 0.2], [0, 1, 3, -6], [[0, 2], [1], [3], [4]],
     pts([finalPoint(c1, shape, 0), finalPoint(c1, shape, 1), finalPoint(c1, shape, 3), Array.from(recycledIstate.pcoord)]),
     [recycledIstate]);
-  const istates2 = [...istates1, recycledIstate];
-  const record1: IterationRecord = { prepared: first, completed: c1, next: next2, istates: istates2 };
+  const record1: IterationRecord = { prepared: first, completed: c1, next: next2 };
 
   const c2 = completed(next2, shape, -0.125, [Endpoint.continues, Endpoint.continues, Endpoint.continues, Endpoint.continues], false);
   const next3 = prepared(3, [0.2, 0.2, 0.2, 0.2, 0.2], [0, 0, 1, 2, 3], [[0], [0], [1], [2], [3]],
     pts([0, 0, 1, 2, 3].map((i) => finalPoint(c2, shape, i))), []);
-  const record2: IterationRecord = { prepared: next2, completed: c2, next: next3, istates: istates2 };
-  return { run, first, record1, record2 };
+  const record2: IterationRecord = { prepared: next2, completed: c2, next: next3 };
+
+  // iteration 3 recycles two walkers: initial states 6 and 7, created for iteration 4
+  const c3 = completed(next3, shape, 0.5, [Endpoint.continues, Endpoint.continues, Endpoint.continues, Endpoint.recycled, Endpoint.recycled], false);
+  const istates4 = [istate(6, 4, 0, 1.5, nd), istate(7, 4, 1, 8, nd)];
+  const next4 = prepared(4, [0.2, 0.2, 0.2, 0.2, 0.2], [0, 1, 2, -7, -8], [[0], [1], [2], [3], [4]],
+    pts([finalPoint(c3, shape, 0), finalPoint(c3, shape, 1), finalPoint(c3, shape, 2), Array.from(istates4[0].pcoord), Array.from(istates4[1].pcoord)]),
+    istates4);
+  const record3: IterationRecord = { prepared: next3, completed: c3, next: next4 };
+  return { run, first, record1, record2, record3 };
 }
 
 // ---------- tests ----------
@@ -340,6 +347,99 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(h5dump(path)).toEqual(clean);
   });
 
+  it('appends the initial states each iteration creates, ids continuing, and counts them per iteration', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    expect(await store.countIstates(1)).toBe(5);
+    await store.commit(s.record1, 'b'.repeat(64));
+    await store.commit(s.record2, 'c'.repeat(64));
+    await store.commit(s.record3, 'd'.repeat(64));
+    const counts = async (st: WestH5Store) => Promise.all([0, 1, 2, 3, 4, 5].map((k) => st.countIstates(k)));
+    expect(await counts(store)).toEqual([0, 5, 6, 6, 8, 8]);
+    await store.close();
+    // a fresh store reads the counts from the file
+    const reopened = new WestH5Store(path, shape);
+    expect(await counts(reopened)).toEqual([0, 5, 6, 6, 8, 8]);
+    expect((await reopened.readPrepared(2)).newIstates.map((x) => x.id)).toEqual([5]);
+    expect((await reopened.readPrepared(3)).newIstates).toEqual([]);
+    expect((await reopened.readPrepared(4)).newIstates).toEqual(s.record3.next.newIstates);
+    await reopened.close();
+
+    const d = h5dump(path);
+    expect(d['/ibstates/0/istate_index'].value.map((r: number[]) => [r[0], r[1], r[2], r[3], r[4], r[5]])).toEqual([
+      ...[0, 0, 0, 1, 1].map((b) => [1, 1, b, IstateType.basis, IstateStatus.prepared, '']),
+      [2, 2, 0, IstateType.basis, IstateStatus.prepared, ''],
+      [4, 4, 0, IstateType.basis, IstateStatus.prepared, ''],
+      [4, 4, 1, IstateType.basis, IstateStatus.prepared, ''],
+    ]);
+    expect(d['/ibstates/0/istate_pcoord'].value).toEqual([1.5, 1.5, 1.5, 8, 8, 1.5, 1.5, 8].map((x) => new Array(shape.ndim).fill(x)));
+  });
+
+  it('redoes a commit interrupted after the istate append, cutting the rows it left', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    await store.commit(s.record1, 'b'.repeat(64));
+    await store.commit(s.record2, 'c'.repeat(64));
+    await store.commit(s.record3, 'd'.repeat(64));
+    await store.close();
+    const clean = h5dump(path);
+    rmSync(path);
+
+    // A binhash too long for /summary fails a commit after the istate append; these records add extra states.
+    const tooLong = 'x'.repeat(65);
+    const extra = (id: number, iteration: number) => istate(id, iteration, 1, 8, shape.ndim);
+    await store.initialize(s.run, s.first, false);
+    await store.commit(s.record1, 'b'.repeat(64));
+    const bad2 = { ...s.record2, next: { ...s.record2.next, newIstates: [extra(6, 3)] } };
+    expect((await rejection(store.commit(bad2, tooLong))).message).toMatch(/binhash of iteration 3 .* 65 bytes; at most 64/);
+    expect(await store.currentIteration()).toBe(2);
+    // the store read its counts from the file, where the interrupted append left state 6 (created for iteration 3)
+    expect(await store.countIstates(2)).toBe(6);
+    expect(await store.countIstates(3)).toBe(7);
+    // redone in the same process, with no new states: the table must end with those of iterations <= 3
+    await store.commit(s.record2, 'c'.repeat(64));
+    expect(await store.countIstates(3)).toBe(6);
+
+    const bad3 = { ...s.record3, next: { ...s.record3.next, newIstates: [...s.record3.next.newIstates, extra(8, 4), extra(9, 4)] } };
+    await rejection(store.commit(bad3, tooLong));
+    await store.close();
+    const partial = h5dump(path);
+    expect(partial['/'].attrs!.west_current_iteration[0]).toBe(3);
+    expect(partial['/ibstates/0/istate_index'].value.map((r: number[]) => r[0])).toEqual([1, 1, 1, 1, 1, 2, 4, 4, 4, 4]);
+    // redone after a restart: rows from the first new id on are replaced
+    await store.commit(s.record3, 'd'.repeat(64));
+    await store.close();
+    expect(h5dump(path)).toEqual(clean);
+  });
+
+  it('truncate(n) keeps only the initial states created up to iteration n', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    for (const [record, binhash] of [[s.record1, 'b'], [s.record2, 'c'], [s.record3, 'd']] as const) {
+      await store.commit(record, binhash.repeat(64));
+    }
+    await store.close();
+    const full = h5dump(path);
+
+    await store.truncate(3);
+    expect(await store.countIstates(3)).toBe(6);
+    expect(await store.countIstates(9)).toBe(6);
+    await store.close();
+    expect(h5dump(path)['/ibstates/0/istate_index'].value.map((r: number[]) => r[0])).toEqual([1, 1, 1, 1, 1, 2]);
+    expect(await store.countIstates(9)).toBe(6);
+    await store.commit(s.record3, 'd'.repeat(64));
+    await store.close();
+    expect(h5dump(path)).toEqual(full);
+
+    await store.truncate(1);
+    expect(await store.countIstates(1)).toBe(5);
+    await store.close();
+    expect(h5dump(path)['/ibstates/0/istate_index'].value.map((r: number[]) => r[0])).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it('truncate(n) leaves n prepared; committing the same records again rebuilds the same file', async () => {
     const { s, store } = await runTwoIterations();
     const full = h5dump(path);
@@ -469,6 +569,21 @@ describe('west.h5 refusals', () => {
 
     const early = await rejection(store.commit(s.record2, ''));
     expect(early.message).toMatch(/current iteration is 1; cannot commit iteration 2/);
+    await store.close();
+  });
+
+  it('refuses new initial states whose ids do not continue the table or that are created for another iteration', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    const withIstates = (newIstates: InitialState[]) => ({ ...s.record1, next: { ...s.record1.next, newIstates } });
+    const gap = await rejection(store.commit(withIstates([istate(7, 2, 0, 1.5, 1)]), 'b'.repeat(64)));
+    expect(gap.message).toMatch(/initial state at position 0 has id 7; expected 5/);
+    const later = await rejection(store.commit(withIstates([istate(5, 3, 0, 1.5, 1)]), 'b'.repeat(64)));
+    expect(later.message).toMatch(/prepared iteration 2: new initial state 5 has iterCreated 3; expected 2/);
+    expect(await store.currentIteration()).toBe(1);
+    await store.commit(s.record1, 'b'.repeat(64));
+    expect(await store.countIstates(2)).toBe(6);
     await store.close();
   });
 

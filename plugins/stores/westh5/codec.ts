@@ -12,19 +12,83 @@ export type Column = ArrayLike<number> | readonly string[] | readonly Reference[
 /** A compound's columns by member name, or a plain dataset's values. */
 export type Columns = Map<string, Column> | Column;
 
+/** A block of a dataset: `count` elements along each dimension from `offset`. */
+export interface Hyperslab {
+  offset: number[];
+  count: number[];
+}
+
+type ElementWriter = (view: DataView, bytes: Uint8Array, at: number, value: unknown) => void;
+
 interface Field {
   name: string;
   offset: number;
   meta: Metadata;
+  write: ElementWriter;
+}
+
+interface Layout {
+  meta: Metadata;
+  size: number;
+  fields: Field[];
+  compound: boolean;
 }
 
 const TWO_32 = 4294967296;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-function layout(dtype: Dtype): { size: number; fields: Field[]; compound: boolean } {
+function elementWriter(meta: Metadata): ElementWriter {
+  const { type, size, signed } = meta;
+  const classes = Module.H5T_class_t;
+  if (type === classes.H5T_FLOAT.value) {
+    return size === 8
+      ? (view, _, at, v) => view.setFloat64(at, v as number, true)
+      : (view, _, at, v) => view.setFloat32(at, v as number, true);
+  }
+  if (type === classes.H5T_INTEGER.value) {
+    if (size === 8) {
+      return (view, _, at, value) => {
+        const v = value as number;
+        const hi = Math.floor(v / TWO_32);
+        view.setUint32(at, v - hi * TWO_32, true);
+        view.setUint32(at + 4, hi >>> 0, true);
+      };
+    }
+    if (size === 4) return (view, _, at, v) => view.setUint32(at, (v as number) >>> 0, true);
+    if (size === 2) return (view, _, at, v) => view.setUint16(at, (v as number) & 0xffff, true);
+    return (view, _, at, v) => view.setUint8(at, (signed ? (v as number) : (v as number) >>> 0) & 0xff);
+  }
+  if (type === classes.H5T_STRING.value) {
+    return (_, bytes, at, v) => bytes.set(encoder.encode(v as string).subarray(0, size), at);
+  }
+  if (type === classes.H5T_REFERENCE.value) {
+    return (_, bytes, at, v) => bytes.set(Array.from((v as Reference).ref_data).slice(0, size), at);
+  }
+  return () => {
+    throw new Error(`cannot encode HDF5 type class ${type}`);
+  };
+}
+
+/** Layouts by dtype: string dtypes by value, compound ones by identity (layout.ts's constants). */
+const layouts = new Map<Dtype, Layout>();
+
+function layoutOf(dtype: Dtype): Layout {
+  let layout = layouts.get(dtype);
+  if (layout) return layout;
   const meta = dtype_to_metadata(dtype);
   const members = meta.compound_type?.members;
-  if (!members) return { size: meta.size, fields: [{ name: '', offset: 0, meta }], compound: false };
-  return { size: meta.size, fields: members.map((m) => ({ name: m.name, offset: m.offset, meta: m })), compound: true };
+  const fields = members
+    ? members.map((m) => ({ name: m.name, offset: m.offset, meta: m, write: elementWriter(m) }))
+    : [{ name: '', offset: 0, meta, write: elementWriter(meta) }];
+  layout = { meta, size: meta.size, fields, compound: members !== undefined };
+  layouts.set(dtype, layout);
+  return layout;
+}
+
+/** h5wasm's metadata of a dtype (for creating datasets); computed once per dtype. */
+export function metadataOf(dtype: Dtype): Metadata {
+  return layoutOf(dtype).meta;
 }
 
 function columnOf(columns: Columns, field: Field, compound: boolean): Column {
@@ -34,31 +98,7 @@ function columnOf(columns: Columns, field: Field, compound: boolean): Column {
   return column;
 }
 
-function writeElement(view: DataView, bytes: Uint8Array, at: number, meta: Metadata, value: unknown, encoder: TextEncoder): void {
-  const { type, size, signed } = meta;
-  const classes = Module.H5T_class_t;
-  if (type === classes.H5T_FLOAT.value) {
-    if (size === 8) view.setFloat64(at, value as number, true);
-    else view.setFloat32(at, value as number, true);
-  } else if (type === classes.H5T_INTEGER.value) {
-    const v = value as number;
-    if (size === 8) {
-      const hi = Math.floor(v / TWO_32);
-      view.setUint32(at, v - hi * TWO_32, true);
-      view.setUint32(at + 4, hi >>> 0, true);
-    } else if (size === 4) view.setUint32(at, v >>> 0, true);
-    else if (size === 2) view.setUint16(at, v & 0xffff, true);
-    else view.setUint8(at, (signed ? v : v >>> 0) & 0xff);
-  } else if (type === classes.H5T_STRING.value) {
-    bytes.set(encoder.encode(value as string).subarray(0, size), at);
-  } else if (type === classes.H5T_REFERENCE.value) {
-    bytes.set(Array.from((value as Reference).ref_data).slice(0, size), at);
-  } else {
-    throw new Error(`cannot encode HDF5 type class ${type}`);
-  }
-}
-
-function readElement(view: DataView, bytes: Uint8Array, at: number, meta: Metadata, decoder: TextDecoder): number | string | null {
+function readElement(view: DataView, bytes: Uint8Array, at: number, meta: Metadata): number | string | null {
   const { type, size, signed } = meta;
   const classes = Module.H5T_class_t;
   if (type === classes.H5T_FLOAT.value) return size === 8 ? view.getFloat64(at, true) : view.getFloat32(at, true);
@@ -86,57 +126,73 @@ function nativeBytes(column: Column, meta: Metadata): Uint8Array | undefined {
   return same ? new Uint8Array(column.buffer, column.byteOffset, column.byteLength) : undefined;
 }
 
+/** Bytes of one element of `dtype` in the file. */
+export function elementSize(dtype: Dtype): number {
+  return layoutOf(dtype).size;
+}
+
 /** `count` elements of `dtype` from columns, in file layout. */
 export function encode(dtype: Dtype, columns: Columns, count: number): Uint8Array {
-  const { size, fields, compound } = layout(dtype);
+  const { size, fields, compound } = layoutOf(dtype);
   const native = compound ? undefined : nativeBytes(columns as Column, fields[0].meta);
   if (native && native.length === count * size) return native;
   const bytes = new Uint8Array(count * size);
   const view = new DataView(bytes.buffer);
-  const encoder = new TextEncoder();
   for (const field of fields) {
     const column = columnOf(columns, field, compound);
     if (column.length !== count) {
       throw new Error(`column '${field.name}' has ${column.length} values; expected ${count}`);
     }
-    for (let i = 0; i < count; i++) writeElement(view, bytes, i * size + field.offset, field.meta, column[i], encoder);
+    const { write, offset } = field;
+    for (let i = 0; i < count; i++) write(view, bytes, i * size + offset, column[i]);
   }
   return bytes;
 }
 
 /** The elements of a compound dataset's bytes as columns by member name (references come back as null). */
 export function decodeCompound(dtype: Dtype, bytes: Uint8Array): Map<string, (number | string | null)[]> {
-  const { size, fields } = layout(dtype);
+  const { size, fields } = layoutOf(dtype);
   const count = size === 0 ? 0 : bytes.length / size;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const decoder = new TextDecoder();
   const out = new Map<string, (number | string | null)[]>();
   for (const field of fields) {
     const column = new Array<number | string | null>(count);
-    for (let i = 0; i < count; i++) column[i] = readElement(view, bytes, i * size + field.offset, field.meta, decoder);
+    for (let i = 0; i < count; i++) column[i] = readElement(view, bytes, i * size + field.offset, field.meta);
     out.set(field.name, column);
   }
   return out;
 }
 
-/** Writes a whole dataset from bytes in its file layout. */
-export function writeRaw(fileId: bigint, path: string, bytes: Uint8Array): void {
+/** Runs `fn` with a pointer to a copy of `bytes` in h5wasm's heap. */
+export function withHeapCopy<T>(bytes: Uint8Array, what: string, fn: (ptr: bigint) => T): T {
   const ptr = Module._malloc(Math.max(bytes.length, 1));
-  if (ptr === 0) throw new Error(`cannot allocate ${bytes.length} bytes for ${path}`);
+  if (ptr === 0) throw new Error(`cannot allocate ${bytes.length} bytes for ${what}`);
   try {
     Module.HEAPU8.set(bytes, ptr);
-    Module.set_dataset_data(fileId, path, null, null, null, BigInt(ptr));
+    return fn(BigInt(ptr));
   } finally {
     Module._free(ptr);
   }
 }
 
-/** Reads a whole dataset's bytes in its file layout. */
-export function readRaw(fileId: bigint, path: string, nbytes: number): Uint8Array {
+function selection(slab: Hyperslab | undefined): [bigint[] | null, bigint[] | null, bigint[] | null] {
+  if (!slab) return [null, null, null];
+  return [slab.count.map(BigInt), slab.offset.map(BigInt), slab.count.map(() => 1n)];
+}
+
+/** Writes a dataset (or a hyperslab of it) from bytes in its file layout. */
+export function writeRaw(fileId: bigint, path: string, bytes: Uint8Array, slab?: Hyperslab): void {
+  const [count, offset, strides] = selection(slab);
+  withHeapCopy(bytes, path, (ptr) => Module.set_dataset_data(fileId, path, count, offset, strides, ptr));
+}
+
+/** Reads a dataset's (or a hyperslab's) bytes in its file layout. */
+export function readRaw(fileId: bigint, path: string, nbytes: number, slab?: Hyperslab): Uint8Array {
   const ptr = Module._malloc(Math.max(nbytes, 1));
   if (ptr === 0) throw new Error(`cannot allocate ${nbytes} bytes for ${path}`);
   try {
-    Module.get_dataset_data(fileId, path, null, null, null, BigInt(ptr));
+    const [count, offset, strides] = selection(slab);
+    Module.get_dataset_data(fileId, path, count, offset, strides, BigInt(ptr));
     return Module.HEAPU8.slice(ptr, ptr + nbytes);
   } finally {
     Module._free(ptr);

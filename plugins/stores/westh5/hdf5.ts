@@ -4,10 +4,9 @@
  * is active instead, so every failure becomes a WeError naming the file and HDF5's reason.
  */
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
-import h5wasm, { Module, dtype_to_metadata } from 'h5wasm/node';
-import type { Columns } from './codec.js';
-import { decodeCompound, encode, readRaw, writeRaw } from './codec.js';
-import type { Dataset, Dtype, File, Group, GuessableDataTypes, OutputData } from 'h5wasm/node';
+import h5wasm, { Module } from 'h5wasm/node';
+import { decodeCompound, readRaw } from './codec.js';
+import type { Dataset, File, Group, OutputData } from 'h5wasm/node';
 import { WeError } from '../../../core/errors.js';
 
 export type { Dataset, File, Group };
@@ -88,19 +87,6 @@ export function closeHdf5(file: File): void {
   hdf5Call(file.filename, 'closing failed', () => file.close());
 }
 
-/** The group at an absolute path, created one level at a time where missing. */
-export function ensureGroup(file: File, path: string): Group {
-  let group: Group = file;
-  for (const name of path.split('/').filter(Boolean)) {
-    const child = group.get(name) ?? group.create_group(name);
-    if (!(child instanceof h5wasm.Group)) {
-      throw new WeError(`${child.constructor.name} found where a group was expected`, `${file.filename}:${group.path}/${name}`);
-    }
-    group = child;
-  }
-  return group;
-}
-
 export function getGroup(file: File, path: string): Group {
   const entity = file.get(path);
   if (!(entity instanceof h5wasm.Group)) throw new WeError(missing('group', entity), `${file.filename}:${path}`);
@@ -121,51 +107,6 @@ function missing(expected: string, found: unknown): string {
   return found === null ? `${expected} missing` : `expected a ${expected}, found ${(found as object).constructor.name}`;
 }
 
-export interface DatasetSpec {
-  data: Columns;
-  shape: number[];
-  dtype: Dtype;
-  /** Chunk shape; every dimension is resizable, so a rewrite of any shape reuses the dataset. */
-  chunks: number[];
-}
-
-/** Zero elements of a dtype, in the form h5wasm's create_dataset takes. */
-function noElements(dtype: Dtype): GuessableDataTypes {
-  const members = dtype_to_metadata(dtype).compound_type?.members;
-  return members ? new Map(members.map((m) => [m.name, []])) : [];
-}
-
-/**
- * Writes a whole dataset: created empty where missing, otherwise reused (h5wasm cannot delete links) after
- * checking its type; then resized to the shape and written as raw bytes.
- */
-export function putDataset(file: File, path: string, spec: DatasetSpec): void {
-  const where = `${file.filename}:${path}`;
-  let ds = file.get(path);
-  if (ds === null) {
-    const slash = path.lastIndexOf('/');
-    const parent = ensureGroup(file, path.slice(0, slash) || '/');
-    const emptyShape = [0, ...spec.shape.slice(1)];
-    ds = parent.create_dataset({
-      name: path.slice(slash + 1),
-      data: noElements(spec.dtype),
-      shape: emptyShape,
-      dtype: spec.dtype,
-      maxshape: spec.shape.map(() => null),
-      chunks: spec.chunks,
-    });
-  }
-  if (!(ds instanceof h5wasm.Dataset)) throw new WeError(missing('dataset', ds), where);
-  const found = JSON.stringify(ds.dtype);
-  const expected = JSON.stringify(spec.dtype);
-  if (found !== expected) throw new WeError(`has type ${found}; expected ${expected}`, where);
-  const shape = ds.shape ?? [];
-  if (shape.length !== spec.shape.length) throw new WeError(`has shape [${shape}]; expected rank ${spec.shape.length}`, where);
-  if (shape.some((d, i) => d !== spec.shape[i])) ds.resize(spec.shape);
-  const count = spec.shape.reduce((a, b) => a * b, 1);
-  if (count > 0) writeRaw(file.file_id, path, encode(spec.dtype, spec.data, count));
-}
-
 /** Chunk shape for rows of `rowBytes`: whole rows, about 1 MiB per chunk, never more rows than `rows`. */
 export function rowChunks(rows: number, rowShape: number[], itemBytes: number): number[] {
   const rowBytes = rowShape.reduce((a, b) => a * b, itemBytes);
@@ -173,27 +114,21 @@ export function rowChunks(rows: number, rowShape: number[], itemBytes: number): 
   return [perChunk, ...rowShape.map((d) => Math.max(d, 1))];
 }
 
-/** Writes an attribute, replacing any existing one (HDF5 refuses to create an attribute twice). */
-export function setAttr(
-  obj: Group | Dataset,
-  name: string,
-  value: number | string,
-  dtype: '<q' | 'S' = typeof value === 'number' ? '<q' : 'S',
-): void {
-  if (name in obj.attrs) obj.delete_attribute(name);
-  if (dtype === 'S') obj.create_attribute(name, String(value));
-  else obj.create_attribute(name, value, null, dtype);
-}
-
 export function readAttr(obj: Group | Dataset, name: string): OutputData | undefined {
   return name in obj.attrs ? obj.get_attribute(name, false) : undefined;
 }
 
-/** A compound dataset's columns by member name (int64 as numbers). */
-export function readColumns(file: File, path: string, names: readonly string[]): Record<string, (number | string | null)[]> {
+/** A compound dataset's columns by member name (int64 as numbers): all rows, or rows [from, to). */
+export function readColumns(
+  file: File,
+  path: string,
+  names: readonly string[],
+  range?: { from: number; to: number },
+): Record<string, (number | string | null)[]> {
   const ds = getDataset(file, path);
-  const rows = ds.shape?.[0] ?? 0;
-  const decoded = decodeCompound(ds.dtype, readRaw(file.file_id, path, rows * ds.metadata.size));
+  const { from, to } = range ?? { from: 0, to: ds.shape?.[0] ?? 0 };
+  const bytes = (to - from) * ds.metadata.size;
+  const decoded = decodeCompound(ds.dtype, to > from ? readRaw(file.file_id, path, bytes, { offset: [from], count: [to - from] }) : new Uint8Array());
   const columns: Record<string, (number | string | null)[]> = {};
   for (const name of names) {
     const column = decoded.get(name);

@@ -83,22 +83,47 @@ function readSegIndex(file: File, path: string) {
   return { n, cols, wtgOffset };
 }
 
-/** The initial state table of the state set at `setPath` (an iteration's `ibstates` link, or the set itself). */
-export function readIstates(file: File, setPath: string): InitialState[] {
-  const cols = readColumns(file, `${setPath}/${STATE_SET.istateIndex}`, [
-    'iter_created', 'iter_used', 'basis_state_id', 'istate_type', 'istate_status',
-  ]);
-  const { values, shape } = readValues(file, `${setPath}/${STATE_SET.istatePcoord}`);
-  const ndim = shape[1] ?? 0;
+const ISTATE_INDEX = `${PATH.ibstateSet}/${STATE_SET.istateIndex}`;
+const ISTATE_PCOORD = `${PATH.ibstateSet}/${STATE_SET.istatePcoord}`;
+const ISTATE_COLUMNS = ['iter_created', 'iter_used', 'basis_state_id', 'istate_type', 'istate_status'] as const;
+
+/** The initial states with ids in [range.from, range.to), or all of them. */
+export function readIstates(file: File, range?: { from: number; to: number }): InitialState[] {
+  const cols = readColumns(file, ISTATE_INDEX, ISTATE_COLUMNS, range);
+  const from = range?.from ?? 0;
+  const count = cols.iter_created.length;
+  const pcoord = getDataset(file, ISTATE_PCOORD);
+  const ndim = pcoord.shape?.[1] ?? 0;
+  const values = count > 0 && ndim > 0 ? toNumbers(pcoord.slice([[from, from + count], []]) as ArrayLike<number>) : [];
   return cols.iter_created.map((_, i) => ({
-    id: i,
+    id: from + i,
     iterCreated: Number(cols.iter_created[i]),
     iterUsed: Number(cols.iter_used[i]),
     basisStateId: Number(cols.basis_state_id[i]),
     type: Number(cols.istate_type[i]),
     status: Number(cols.istate_status[i]),
-    pcoord: Float64Array.from(toNumbers(values).slice(i * ndim, (i + 1) * ndim)),
+    pcoord: Float64Array.from(values.slice(i * ndim, (i + 1) * ndim)),
   }));
+}
+
+/**
+ * Number of initial states created for iterations up to `iteration`. iter_created never decreases along the
+ * table (ids are handed out iteration by iteration), so a binary search reads a few rows, and one row when, as
+ * usual, the table holds no later states.
+ */
+export function countIstates(file: File, iteration: number): number {
+  const rows = getDataset(file, ISTATE_INDEX).shape?.[0] ?? 0;
+  const iterCreated = (row: number) => Number(readColumns(file, ISTATE_INDEX, ['iter_created'], { from: row, to: row + 1 }).iter_created[0]);
+  if (rows === 0 || iterCreated(rows - 1) <= iteration) return rows;
+  // rows before `lo` were created up to `iteration`; row `hi` was created after it
+  let lo = 0;
+  let hi = rows - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (iterCreated(mid) <= iteration) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function readPreparedIteration(file: File, n: number): PreparedIteration {
@@ -123,7 +148,7 @@ export function readPreparedIteration(file: File, n: number): PreparedIteration 
     wtgParents: Int32Array.from(toNumbers(wtgraph)),
     initialPoints,
     binTargetCounts: Uint32Array.from(toNumbers(readValues(file, `${path}/${ITER.binTargetCounts}`).values)),
-    newIstates: readIstates(file, `${path}/${ITER.ibstates}`).filter((s) => s.iterCreated === n),
+    newIstates: readIstates(file, { from: countIstates(file, n - 1), to: countIstates(file, n) }),
   };
 }
 

@@ -3,7 +3,6 @@ import type { SummaryRow } from '../../../core/plugins.js';
 import type { BasisState, InitialState, PcoordShape, PreparedIteration, TargetState } from '../../../core/types.js';
 import type { File } from './hdf5.js';
 import { closeHdf5, hdf5Call, loadHdf5, openHdf5 } from './hdf5.js';
-import { PATH } from './layout.js';
 import {
   checkWestH5,
   readBasisStates,
@@ -43,7 +42,7 @@ export async function openWestH5ForRead(path: string): Promise<WestH5Reader> {
       summary: () => read('reading /summary failed', () => readSummary(file)),
       basisStates: () => read('reading basis states failed', () => readBasisStates(file)),
       targetStates: () => read('reading target states failed', () => readTargetStates(file)),
-      istates: () => read('reading initial states failed', () => readIstates(file, PATH.ibstateSet)),
+      istates: () => read('reading initial states failed', () => readIstates(file)),
       readPrepared: (n) => read(`reading iteration ${n} failed`, () => readPreparedIteration(file, n)),
       close: () => closeHdf5(file),
     };

@@ -6,14 +6,17 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WeError } from '../../../core/errors.js';
+import { faultPoint } from '../../../core/driver/fault-injection.js';
 import type { IterationRecord, PropagatorContext, RunDefinition, Store } from '../../../core/plugins.js';
 import type { PcoordShape, PreparedIteration } from '../../../core/types.js';
 import type { File } from './hdf5.js';
 import { closeHdf5, createHdf5, getGroup, hdf5Call, loadHdf5, openHdf5, readAttr } from './hdf5.js';
+import { FileWriter } from './file-writer.js';
 import { completedGroupData, completedSummary, preparedGroupData, preparedSummary } from './iteration-data.js';
-import { ATTR, PATH, WE_VERSION, iterationPath } from './layout.js';
+import { ATTR, WE_VERSION, iterationPath } from './layout.js';
 import {
   checkWestH5,
+  countIstates,
   readBasisStates,
   readCurrentIteration,
   readIstates,
@@ -24,13 +27,14 @@ import {
   readTargetStates,
 } from './read.js';
 import {
+  appendIstates,
   resizeSummary,
   setCurrentIteration,
-  writeIstates,
   writeIterationGroup,
+  writeIterationResults,
   writeRootAttrs,
   writeStateSets,
-  writeSummaryRow,
+  writeSummaryRows,
 } from './write.js';
 
 function sameShape(a: PcoordShape, b: PcoordShape): boolean {
@@ -42,14 +46,14 @@ function describeShape(s: PcoordShape): string {
 }
 
 /** Writes a whole new file through `write`, then renames it over `path`; nothing is left behind on failure. */
-function replaceFile(path: string, what: string, write: (file: File) => void): void {
+function replaceFile(path: string, what: string, write: (w: FileWriter) => void): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     hdf5Call(path, what, () => {
       const file = createHdf5(tmp);
       try {
-        write(file);
+        write(new FileWriter(file));
       } finally {
         closeHdf5(file);
       }
@@ -65,8 +69,22 @@ function binhashOf(file: File, iteration: number): string {
   return String(readAttr(getGroup(file, iterationPath(iteration)), ATTR.binhash) ?? '');
 }
 
+/**
+ * What the file holds as of this process's last successful initialize, commit or truncate, so that the next
+ * commit need not read it back. Dropped on close (another program may change the file) and on any failure.
+ */
+interface FileState {
+  /** west_current_iteration. */
+  current: number;
+  /** Rows of the initial state table: the states created for iterations up to `current`, and no others. */
+  istates: number;
+  /** The binhash attribute of iteration `current`'s group. */
+  binhash: string;
+}
+
 export class WestH5Store implements Store {
-  private file: File | undefined;
+  private writer: FileWriter | undefined;
+  private state: FileState | undefined;
 
   constructor(
     readonly path: string,
@@ -84,51 +102,79 @@ export class WestH5Store implements Store {
       const pcoord = state.pcoord ?? first.newIstates.find((s) => s.basisStateId === i)?.pcoord;
       if (pcoord) bstatePcoords.set(pcoord.slice(0, run.pcoord.ndim), i * run.pcoord.ndim);
     });
-    replaceFile(this.path, 'writing the new west.h5 failed', (file) => {
-      writeRootAttrs(file, WE_VERSION);
-      resizeSummary(file, 1);
-      writeStateSets(file, run.basisStates, bstatePcoords, run.targetStates, run.pcoord);
-      writeIstates(file, first.newIstates, run.pcoord);
-      writeIterationGroup(file, preparedGroupData(first, run.pcoord, run.binhash, this.path), run.pcoord);
-      writeSummaryRow(file, 1, preparedSummary(first.weight, run.binhash));
-      setCurrentIteration(file, 1);
+    replaceFile(this.path, 'writing the new west.h5 failed', (w) => {
+      writeRootAttrs(w, WE_VERSION);
+      resizeSummary(w, 1);
+      writeStateSets(w, run.basisStates, bstatePcoords, run.targetStates, run.pcoord);
+      writeIterationGroup(w, preparedGroupData(first, run.pcoord, run.binhash, this.path), run.pcoord);
+      appendIstates(w, first.newIstates, 0, run.pcoord);
+      writeSummaryRows(w, 1, [preparedSummary(first.weight, run.binhash)]);
+      setCurrentIteration(w, 1);
     });
+    this.state = { current: 1, istates: first.newIstates.length, binhash: run.binhash };
   }
 
+  /**
+   * Writes only what iteration n's completion changes in its group, then the initial states iteration n + 1
+   * created (appended after those of iterations up to n), iteration n + 1's group, both summary rows, and the
+   * pointer; one flush.
+   */
   async commit(record: IterationRecord, binhash: string): Promise<void> {
-    const file = await this.writable();
+    const w = await this.writable();
     const n = record.completed.iteration;
     hdf5Call(this.path, `committing iteration ${n} failed`, () => {
-      const current = readCurrentIteration(file);
-      // current === n + 1: an earlier commit of n finished or got as far as the pointer; redoing it is harmless.
-      if (current !== n && current !== n + 1) {
-        throw new WeError(`the file's current iteration is ${current}; cannot commit iteration ${n}`, this.path);
+      try {
+        const known = this.state;
+        this.state = undefined;
+        const current = known?.current ?? readCurrentIteration(w.file);
+        // current === n + 1: an earlier commit of n finished or got as far as the pointer; redoing it is harmless.
+        if (current !== n && current !== n + 1) {
+          throw new WeError(`the file's current iteration is ${current}; cannot commit iteration ${n}`, this.path);
+        }
+        if (record.next.iteration !== n + 1) {
+          throw new WeError(`record.next is iteration ${record.next.iteration}; expected ${n + 1}`, this.path);
+        }
+        const sameAsKnown = known?.current === n;
+        writeIterationResults(w, completedGroupData(record, this.shape, this.path), this.shape);
+        // A crash here leaves iteration n half rewritten (partly on disk, partly in HDF5's cache): `we run` redoes it.
+        faultPoint('store-midwrite', n);
+        writeIterationGroup(w, preparedGroupData(record.next, this.shape, binhash, this.path), this.shape);
+        const firstId = sameAsKnown ? known.istates : countIstates(w.file, n);
+        appendIstates(w, record.next.newIstates, firstId, this.shape);
+        resizeSummary(w, n + 1);
+        writeSummaryRows(w, n, [
+          completedSummary(record, sameAsKnown ? known.binhash : binhashOf(w.file, n)),
+          preparedSummary(record.next.weight, binhash),
+        ]);
+        setCurrentIteration(w, n + 1);
+        w.file.flush();
+        this.state = { current: n + 1, istates: firstId + record.next.newIstates.length, binhash };
+      } catch (error) {
+        w.forget();
+        throw error;
       }
-      if (record.next.iteration !== n + 1) {
-        throw new WeError(`record.next is iteration ${record.next.iteration}; expected ${n + 1}`, this.path);
-      }
-      writeIterationGroup(file, completedGroupData(record, this.shape, this.path), this.shape);
-      resizeSummary(file, n + 1);
-      writeSummaryRow(file, n, completedSummary(record, binhashOf(file, n)));
-      writeIstates(file, record.istates, this.shape);
-      writeIterationGroup(file, preparedGroupData(record.next, this.shape, binhash, this.path), this.shape);
-      writeSummaryRow(file, n + 1, preparedSummary(record.next.weight, binhash));
-      setCurrentIteration(file, n + 1);
-      file.flush();
     });
   }
 
   async currentIteration(): Promise<number> {
-    const file = await this.writable();
-    return hdf5Call(this.path, 'reading the current iteration failed', () => readCurrentIteration(file));
+    const w = await this.writable();
+    return hdf5Call(this.path, 'reading the current iteration failed', () => readCurrentIteration(w.file));
   }
 
   async readPrepared(iteration: number): Promise<PreparedIteration> {
-    const file = await this.writable();
+    const w = await this.writable();
     return hdf5Call(this.path, `reading iteration ${iteration} failed`, () => {
-      this.requireIteration(file, iteration);
-      return readPreparedIteration(file, iteration);
+      this.requireIteration(w.file, iteration);
+      return readPreparedIteration(w.file, iteration);
     });
+  }
+
+  async countIstates(iteration: number): Promise<number> {
+    const w = await this.writable();
+    const known = this.state;
+    // the table holds no states created after the current iteration
+    if (known && iteration >= known.current) return known.istates;
+    return hdf5Call(this.path, 'counting initial states failed', () => countIstates(w.file, iteration));
   }
 
   /**
@@ -139,35 +185,36 @@ export class WestH5Store implements Store {
    * copied into a new file that replaces the old one.
    */
   async truncate(n: number): Promise<void> {
-    const src = await this.writable();
+    const src = (await this.writable()).file;
+    let kept: FileState | undefined;
     replaceFile(this.path, `truncating to iteration ${n} failed`, (dst) => {
       this.requireIteration(src, n);
       const shape = this.shape;
       writeRootAttrs(dst, String(readAttr(src, ATTR.version) ?? WE_VERSION));
       const basisStates = readBasisStates(src);
       writeStateSets(dst, basisStates, Float64Array.from(basisStates.flatMap((b) => b.pcoord ?? [])), readTargetStates(src), shape);
-      const istates = readIstates(src, PATH.ibstateSet);
-      const firstLater = istates.findIndex((s) => s.iterCreated > n);
-      writeIstates(dst, firstLater < 0 ? istates : istates.slice(0, firstLater), shape);
+      const istates = readIstates(src, { from: 0, to: countIstates(src, n) });
+      appendIstates(dst, istates, 0, shape);
       const summary = readSummary(src);
       resizeSummary(dst, n);
-      for (let k = 1; k < n; k++) {
-        writeIterationGroup(dst, readIterationGroup(src, k), shape);
-        writeSummaryRow(dst, k, summary[k - 1]);
-      }
+      for (let k = 1; k < n; k++) writeIterationGroup(dst, readIterationGroup(src, k), shape);
+      writeSummaryRows(dst, 1, summary.slice(0, n - 1));
       const prepared = readPreparedIteration(src, n);
       const binhash = binhashOf(src, n);
       writeIterationGroup(dst, preparedGroupData(prepared, shape, binhash, this.path), shape);
-      writeSummaryRow(dst, n, preparedSummary(prepared.weight, binhash));
+      writeSummaryRows(dst, n, [preparedSummary(prepared.weight, binhash)]);
       setCurrentIteration(dst, n);
+      kept = { current: n, istates: istates.length, binhash };
       closeHdf5(src);
-      this.file = undefined;
+      this.writer = undefined;
     });
+    this.state = kept;
   }
 
   async close(): Promise<void> {
-    if (this.file) closeHdf5(this.file);
-    this.file = undefined;
+    if (this.writer) closeHdf5(this.writer.file);
+    this.writer = undefined;
+    this.state = undefined;
   }
 
   private requireIteration(file: File, iteration: number): void {
@@ -178,8 +225,8 @@ export class WestH5Store implements Store {
   }
 
   /** Opens the file for writing on first use, after checking read-only that it is a west.h5 of this run. */
-  private async writable(): Promise<File> {
-    if (this.file) return this.file;
+  private async writable(): Promise<FileWriter> {
+    if (this.writer) return this.writer;
     await loadHdf5();
     const probe = openHdf5(this.path, 'r');
     try {
@@ -193,8 +240,8 @@ export class WestH5Store implements Store {
     } finally {
       closeHdf5(probe);
     }
-    this.file = openHdf5(this.path, 'a');
-    return this.file;
+    this.writer = new FileWriter(openHdf5(this.path, 'a'));
+    return this.writer;
   }
 }
 
