@@ -12,14 +12,19 @@ from torch import nn
 
 
 class Encoder(nn.Module):
-    """DeepDriveMD `molecules` AAE encoder: input (frames, 3, points), unpadded stride-1 convolutions."""
+    """DeepDriveMD `molecules` AAE encoder: input (frames, 3, points), unpadded stride-1 convolutions.
 
-    def __init__(self, latent):
+    `same_padding` zero-pads the k5 and k3 convolutions so the point axis keeps its length: the only way the
+    same layers take fewer than MIN_POINTS points (chignolin's 10 C-alpha). Weights have the same shapes.
+    """
+
+    def __init__(self, latent, same_padding=False):
         super().__init__()
+        pad = (lambda k: k // 2) if same_padding else (lambda k: 0)
         self.conv = nn.Sequential(
-            nn.Conv1d(3, 64, 5), nn.ReLU(),
-            nn.Conv1d(64, 128, 5), nn.ReLU(),
-            nn.Conv1d(128, 256, 3), nn.ReLU(),
+            nn.Conv1d(3, 64, 5, padding=pad(5)), nn.ReLU(),
+            nn.Conv1d(64, 128, 5, padding=pad(5)), nn.ReLU(),
+            nn.Conv1d(128, 256, 3, padding=pad(3)), nn.ReLU(),
             nn.Conv1d(256, 256, 1), nn.ReLU(),
             nn.Conv1d(256, 512, 1),
         )
@@ -86,7 +91,9 @@ def export_encoder(encoder, points, path, opset=13):
 
 def encoder_from_onnx(path):
     """Rebuilds the PyTorch encoder from an exported model's weights (initializers keep the parameter names)."""
-    weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in onnx.load(path).graph.initializer}
-    encoder = Encoder(weights['mu.weight'].shape[0])
+    graph = onnx.load(path).graph
+    weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
+    padded = any(a.name == 'pads' and any(a.ints) for n in graph.node if n.op_type == 'Conv' for a in n.attribute)
+    encoder = Encoder(weights['mu.weight'].shape[0], same_padding=padded)
     encoder.load_state_dict({name: weights[name] for name in encoder.state_dict()})
     return encoder.eval()

@@ -5,8 +5,7 @@ For each starting structure: strip hydrogens and re-add them (Modeller.addHydrog
 Langevin dynamics at an elevated temperature so that short runs visit both folded and unfolded states. The
 first start's prepared, minimised structure is written as the package reference (reference.pdb); every saved
 frame's coordinates (all atoms, Å, in the reference's atom order) go to one .npz, which stays out of git. The
-training script picks the package's selection from them (backbone for chignolin: its 10 C-alpha atoms are too
-few for the AAE's unpadded convolutions, which need at least 11 points).
+training script picks the package's selection from them.
 
 Run with the system interpreter (torch/onnx/openmm live there, not in pyenv):
   /usr/bin/python3 scripts/make-training-data.py --system chignolin --out /tmp/we-aae/chignolin
@@ -72,8 +71,18 @@ def simulate(args, start_index, path, forcefield, platform):
         frames.append(np.asarray(xyz))
     seconds = time.time() - began
     print(f'{path}: {args.frames} frames, {args.frames * args.interval:.0f} ps in {seconds:.0f} s', file=sys.stderr)
-    names = [a.name for a in modeller.topology.atoms()]
-    return np.stack(frames).astype(np.float32), names, seconds
+    atoms = [(a.residue.index, a.name) for a in modeller.topology.atoms()]
+    return np.stack(frames).astype(np.float32), atoms, seconds
+
+
+def in_reference_order(xyz, atoms, reference_atoms):
+    """Reorders a start's atoms to the reference's by (residue, name): starts from other programs (the CHARMM
+    unfolded BBA) list a residue's atoms in another order."""
+    where = {atom: i for i, atom in enumerate(atoms)}
+    missing = [atom for atom in reference_atoms if atom not in where]
+    if missing or len(atoms) != len(reference_atoms):
+        sys.exit(f'a start prepared to {len(atoms)} atoms, the reference to {len(reference_atoms)}; missing {missing[:5]}')
+    return xyz[:, [where[atom] for atom in reference_atoms]]
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -91,11 +100,10 @@ def main():
     forcefield = ForceField('amber99sbildn.xml', 'amber99_obc.xml')
     platform = Platform.getPlatformByName('CPU')
     runs = [simulate(args, i, path, forcefield, platform) for i, path in enumerate(SYSTEMS[args.system])]
-    if any(r[1] != runs[0][1] for r in runs):
-        sys.exit('the starting structures prepared to different atoms; their frames cannot share one reference')
-    xyz = np.concatenate([r[0] for r in runs])
+    reference_atoms = runs[0][1]
+    xyz = np.concatenate([in_reference_order(r[0], r[1], reference_atoms) for r in runs])
     start = np.concatenate([np.full(len(r[0]), i, dtype=np.int32) for i, r in enumerate(runs)])
-    np.savez_compressed(os.path.join(args.out, 'frames.npz'), xyz=xyz, names=np.array(runs[0][1]), start=start)
+    np.savez_compressed(os.path.join(args.out, 'frames.npz'), xyz=xyz, names=np.array([name for _, name in reference_atoms]), start=start)
     recipe = {
         'command': ' '.join(['/usr/bin/python3', 'scripts/make-training-data.py', *sys.argv[1:]]),
         'engine': 'OpenMM 7.7 CPU, amber99sbildn.xml + amber99_obc.xml, HBonds, HMR 3 amu, NoCutoff',

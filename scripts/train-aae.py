@@ -11,7 +11,7 @@ structure), so the encoder sees both scalings it meets at run time.
 After training, latent units are reordered by the variance of mu over the training frames (an exact
 reparametrisation), so that dims [0, 1] — the progress coordinate — are the two most spread-out ones.
 
-  /usr/bin/python3 scripts/train-aae.py --data /tmp/we-aae/chignolin --name chignolin-aae --selection backbone
+  /usr/bin/python3 scripts/train-aae.py --data /tmp/we-aae/chignolin --name chignolin-aae --selection 'name CA'
 """
 import argparse
 import datetime
@@ -32,6 +32,8 @@ from aae import MIN_POINTS, Encoder, box_normalise, export_encoder, kabsch_align
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEGMENT_FRAMES = 11
+PADDING_NOTE = (f'fewer than {MIN_POINTS} points: the k5, k5, k3 convolutions zero-pad to keep the point axis (DeepDriveMD '
+                'leaves them unpadded, which needs at least 11 points); layers and weight shapes are otherwise the same')
 
 
 class Decoder(nn.Module):
@@ -57,9 +59,9 @@ def chunked_box(cloud, start, size):
     return out
 
 
-def train(data, points, args):
+def train(data, points, same_padding, args):
     torch.manual_seed(args.seed)
-    encoder, decoder = Encoder(args.latent), Decoder(args.latent, points)
+    encoder, decoder = Encoder(args.latent, same_padding), Decoder(args.latent, points)
     optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=args.lr)
     x = torch.from_numpy(data)
     generator = torch.Generator().manual_seed(args.seed)
@@ -126,7 +128,7 @@ def yaml_string(text):
     return json.dumps(text)
 
 
-def write_model_yaml(path, args, points, recipe, final, seconds, spread):
+def write_model_yaml(path, args, points, same_padding, recipe, final, seconds, spread):
     loss, recon, kl = final
     lines = [
         f'name: {args.name}',
@@ -149,6 +151,7 @@ def write_model_yaml(path, args, points, recipe, final, seconds, spread):
         f'  date: {datetime.date.today().isoformat()}',
         f'  objective: {yaml_string(objective_text(args, recon, kl, seconds))}',
         f'  latent: {yaml_string(latent_text(args.latent, points, spread))}',
+        *([f'  notes: {yaml_string(PADDING_NOTE)}'] if same_padding else []),
     ]
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')
@@ -189,8 +192,7 @@ def main():
     reference_pdb = os.path.join(args.data, 'reference.pdb')
     universe = mda.Universe(reference_pdb)
     atoms = universe.select_atoms(args.selection).indices
-    if len(atoms) < MIN_POINTS:
-        sys.exit(f'selection {args.selection!r} has {len(atoms)} atoms; the encoder needs at least {MIN_POINTS}')
+    same_padding = len(atoms) < MIN_POINTS
     reference = universe.atoms.positions.astype(np.float32)
     loaded = np.load(os.path.join(args.data, 'frames.npz'))
     frames, start = loaded['xyz'], loaded['start']
@@ -200,7 +202,7 @@ def main():
     cloud = point_cloud(kabsch_align(frames, reference, atoms), atoms)
     segments = chunked_box(cloud, start, SEGMENT_FRAMES)
     data = np.concatenate([segments, chunked_box(cloud, start, 1)])
-    encoder, final, seconds = train(data, len(atoms), args)
+    encoder, final, seconds = train(data, len(atoms), same_padding, args)
     spread = order_latents_by_spread(encoder, segments)
 
     package = os.path.join(REPO, 'models', args.name)
@@ -208,7 +210,7 @@ def main():
     shutil.copyfile(reference_pdb, os.path.join(package, 'reference.pdb'))
     export_encoder(encoder, len(atoms), os.path.join(package, 'model.onnx'))
     onnx.checker.check_model(onnx.load(os.path.join(package, 'model.onnx')))
-    write_model_yaml(os.path.join(package, 'model.yaml'), args, len(atoms), recipe, final, seconds, spread)
+    write_model_yaml(os.path.join(package, 'model.yaml'), args, len(atoms), same_padding, recipe, final, seconds, spread)
     parity = frames[args.parity_start:args.parity_start + SEGMENT_FRAMES]
     write_parity(encoder, parity, reference, atoms, args.name, os.path.join(REPO, 'test', 'fixtures', 'onnx'))
     print(f'{package}: {len(atoms)} points, final loss {final[0]:.4f}, latent variance {spread}', file=sys.stderr)
