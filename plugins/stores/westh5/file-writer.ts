@@ -1,26 +1,29 @@
 /**
- * Writes to one open HDF5 file, remembering for the file's lifetime what it has established about it: which
- * objects exist (datasets with their checked type and current shape), which groups it created itself (so that
- * it knows every child of theirs), and which attributes an object has. A commit's writes are then one HDF5 call
- * each rather than a lookup, a metadata read, a type comparison and a resize each. Only this writer may change
- * the file while it is open. Its calls must run inside `hdf5Call` (HDF5 failures throw); after a failure call
- * `forget()`, since HDF5 may have done part of the failed call.
+ * Writes to one open HDF5 file, remembering for the file's lifetime what it has established about it: the
+ * links of each group it has looked into (listed once, or known from the start because it created the group),
+ * each object's kind, each dataset's checked type and current shape, and each object's attribute names. A
+ * commit's writes are then one HDF5 call each rather than a lookup, a metadata read, a type comparison and a
+ * resize each. Only this writer may change the file while it is open. Its calls must run inside `hdf5Call`
+ * (HDF5 failures throw); after a failure call `forget()`, since HDF5 may have done part of the failed call.
  */
 import h5wasm, { Module } from 'h5wasm/node';
 import type { Dtype, File } from 'h5wasm/node';
 import { WeError } from '../../../core/errors.js';
 import type { Columns, Hyperslab } from './codec.js';
-import { encode, metadataOf, withHeapCopy, writeRaw } from './codec.js';
+import { metadataOf, withEncoded, writeRaw } from './codec.js';
 
 export interface DatasetSpec {
   data: Columns;
   shape: number[];
   dtype: Dtype;
-  /** Chunk shape; every dimension is resizable, so a rewrite of any shape reuses the dataset. */
-  chunks: number[];
+  /**
+   * Chunk shape, for a dataset whose shape may change (every dimension is then resizable). Without it the
+   * dataset is contiguous with a fixed shape: cheaper to create, and smaller, for data written once.
+   */
+  chunks?: number[];
 }
 
-type Known = { kind: 'group' } | { kind: 'dataset'; dtype: Dtype; shape: number[] };
+type Known = { kind: 'group' } | { kind: 'dataset'; dtype: Dtype; shape: number[]; resizable: boolean };
 
 /** HDF5's H5S_UNLIMITED (outside what h5wasm exports). */
 const UNLIMITED = 18446744073709551615n;
@@ -29,22 +32,27 @@ function parentOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
 }
 
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 export class FileWriter {
-  private readonly objects = new Map<string, Known>();
-  /** Groups this writer created: every child of theirs is in `objects`. */
-  private readonly createdGroups = new Set<string>();
+  /** Link names of groups looked into: every link of theirs is here. */
+  private readonly links = new Map<string, Set<string>>();
+  private readonly objects = new Map<string, Known>([['/', { kind: 'group' }]]);
   /** Attribute names by object path, where known. */
   private readonly attrNames = new Map<string, Set<string>>();
 
   constructor(readonly file: File) {}
 
   forget(): void {
+    this.links.clear();
     this.objects.clear();
-    this.createdGroups.clear();
+    this.objects.set('/', { kind: 'group' });
     this.attrNames.clear();
   }
 
@@ -52,22 +60,36 @@ export class FileWriter {
     return `${this.file.filename}:${path}`;
   }
 
-  /** What is at `path`: from memory where it can be known, else asked of HDF5 once. */
+  /** The link names of the group at `path` (none if there is no group there), listed from HDF5 once. */
+  private linksOf(path: string): Set<string> {
+    let names = this.links.get(path);
+    if (names) return names;
+    names = this.lookup(path)?.kind === 'group' ? new Set(Module.get_names(this.file.file_id, path, false)) : new Set<string>();
+    this.links.set(path, names);
+    return names;
+  }
+
+  /** What is at `path`: from memory where it is known, else asked of HDF5 once. */
   private lookup(path: string): Known | null {
     const known = this.objects.get(path);
     if (known) return known;
-    if (this.createdGroups.has(parentOf(path))) return null;
+    if (!this.linksOf(parentOf(path)).has(nameOf(path))) return null;
     const type = Module.get_type(this.file.file_id, path);
-    if (type < 0) return null;
     if (type === Module.H5G_GROUP) {
       this.objects.set(path, { kind: 'group' });
     } else if (type === Module.H5G_DATASET) {
       const ds = new h5wasm.Dataset(this.file.file_id, path);
-      this.objects.set(path, { kind: 'dataset', dtype: ds.dtype, shape: ds.shape ?? [] });
+      this.objects.set(path, { kind: 'dataset', dtype: ds.dtype, shape: ds.shape ?? [], resizable: ds.metadata.chunks !== null });
     } else {
       throw new WeError(`expected a group or a dataset, found HDF5 object type ${type}`, this.where(path));
     }
     return this.objects.get(path) ?? null;
+  }
+
+  /** Records an object this writer made at `path`. */
+  private made(path: string, known: Known): void {
+    this.linksOf(parentOf(path)).add(nameOf(path));
+    this.objects.set(path, known);
   }
 
   exists(path: string): boolean {
@@ -76,14 +98,13 @@ export class FileWriter {
 
   /** The group at an absolute path, created one level at a time where missing. */
   group(path: string): void {
-    if (path === '/') return;
     const found = this.lookup(path);
     if (found?.kind === 'group') return;
     if (found) throw new WeError('a dataset found where a group was expected', this.where(path));
     this.group(parentOf(path));
     Module.create_group(this.file.file_id, path, false);
-    this.objects.set(path, { kind: 'group' });
-    this.createdGroups.add(path);
+    this.made(path, { kind: 'group' });
+    this.links.set(path, new Set());
     this.attrNames.set(path, new Set());
   }
 
@@ -104,42 +125,45 @@ export class FileWriter {
    */
   put(path: string, spec: DatasetSpec): void {
     const count = spec.shape.reduce((a, b) => a * b, 1);
-    const bytes = encode(spec.dtype, spec.data, count);
     const found = this.lookup(path);
     if (found === null) {
       this.group(parentOf(path));
-      withHeapCopy(bytes, path, (ptr) =>
+      const { chunks } = spec;
+      const shape = spec.shape.map(BigInt);
+      withEncoded(spec.dtype, spec.data, count, path, (ptr) =>
         Module.create_dataset(this.file.file_id, path, ptr, {
           ...metadataOf(spec.dtype),
-          shape: spec.shape.map(BigInt),
-          maxshape: spec.shape.map(() => UNLIMITED),
-          chunks: spec.chunks.map(BigInt),
+          shape,
+          maxshape: chunks ? shape.map(() => UNLIMITED) : shape,
+          chunks: chunks ? chunks.map(BigInt) : null,
           compression: 0,
           compression_opts: [],
           track_order: false,
         } as Parameters<typeof Module.create_dataset>[3]),
       );
-      this.objects.set(path, { kind: 'dataset', dtype: spec.dtype, shape: spec.shape.slice() });
+      this.made(path, { kind: 'dataset', dtype: spec.dtype, shape: spec.shape.slice(), resizable: chunks !== undefined });
       this.attrNames.set(path, new Set());
       return;
     }
     if (found.kind !== 'dataset') throw new WeError('expected a dataset, found a group', this.where(path));
-    const foundType = JSON.stringify(found.dtype);
-    const expectedType = JSON.stringify(spec.dtype);
-    if (found.dtype !== spec.dtype && foundType !== expectedType) {
-      throw new WeError(`has type ${foundType}; expected ${expectedType}`, this.where(path));
+    if (found.dtype !== spec.dtype) {
+      const foundType = JSON.stringify(found.dtype);
+      const expectedType = JSON.stringify(spec.dtype);
+      if (foundType !== expectedType) throw new WeError(`has type ${foundType}; expected ${expectedType}`, this.where(path));
+      // the same type: later writes compare by identity (the layout constants)
+      found.dtype = spec.dtype;
     }
-    // Equal types: later writes compare by identity (the layout constants) and skip the JSON.
-    found.dtype = spec.dtype;
     this.resize(path, spec.shape);
-    if (count > 0) writeRaw(this.file.file_id, path, bytes);
+    if (count > 0) writeRaw(this.file.file_id, path, spec.dtype, spec.data, count);
   }
 
   /** Sets a dataset's shape (same rank); a no-op when it already has it. */
   resize(path: string, shape: number[]): void {
     const ds = this.dataset(path);
-    if (ds.shape.length !== shape.length) throw new WeError(`has shape [${ds.shape}]; expected rank ${shape.length}`, this.where(path));
     if (sameShape(ds.shape, shape)) return;
+    if (ds.shape.length !== shape.length || !ds.resizable) {
+      throw new WeError(`has shape [${ds.shape}]; expected [${shape}], and it cannot be resized to that`, this.where(path));
+    }
     Module.resize_dataset(this.file.file_id, path, shape.map(BigInt));
     ds.shape = shape.slice();
   }
@@ -153,7 +177,7 @@ export class FileWriter {
     if (rows === 0) return;
     const rest = ds.shape.slice(1);
     const slab: Hyperslab = { offset: [first, ...rest.map(() => 0)], count: [rows, ...rest] };
-    writeRaw(this.file.file_id, path, encode(ds.dtype, data, rest.reduce((a, b) => a * b, rows)), slab);
+    writeRaw(this.file.file_id, path, ds.dtype, data, rest.reduce((a, b) => a * b, rows), slab);
   }
 
   /** Writes an attribute, replacing any existing one (HDF5 refuses to create an attribute twice). */
@@ -177,6 +201,6 @@ export class FileWriter {
     const found = this.lookup(target);
     if (found === null || this.lookup(path) !== null) return;
     if (Module.create_hard_link(this.file.file_id, target, path) < 0) throw new WeError(`cannot link to ${target}`, this.where(path));
-    this.objects.set(path, found);
+    this.made(path, found);
   }
 }

@@ -107,13 +107,6 @@ function missing(expected: string, found: unknown): string {
   return found === null ? `${expected} missing` : `expected a ${expected}, found ${(found as object).constructor.name}`;
 }
 
-/** Chunk shape for rows of `rowBytes`: whole rows, about 1 MiB per chunk, never more rows than `rows`. */
-export function rowChunks(rows: number, rowShape: number[], itemBytes: number): number[] {
-  const rowBytes = rowShape.reduce((a, b) => a * b, itemBytes);
-  const perChunk = Math.max(1, Math.min(Math.max(rows, 1), Math.floor((1 << 20) / Math.max(rowBytes, 1))));
-  return [perChunk, ...rowShape.map((d) => Math.max(d, 1))];
-}
-
 export function readAttr(obj: Group | Dataset, name: string): OutputData | undefined {
   return name in obj.attrs ? obj.get_attribute(name, false) : undefined;
 }

@@ -126,7 +126,8 @@ function weightStats(weight: Float64Array): { norm: number; minSegProb: number; 
   let norm = 0;
   let minSegProb = Infinity;
   let maxSegProb = 0;
-  for (const w of weight) {
+  for (let i = 0; i < weight.length; i++) {
+    const w = weight[i];
     norm += w;
     if (w > 0 && w < minSegProb) minSegProb = w;
     if (w > maxSegProb) maxSegProb = w;

@@ -1,9 +1,12 @@
-/** Writers for each part of west.h5. Every writer overwrites in place, so repeating a write is harmless. */
+/**
+ * Writers for each part of west.h5. Every writer overwrites in place, so repeating a write is harmless. Datasets
+ * written once with their final shape are contiguous; only /summary and the istate tables, which grow, are chunked.
+ */
 import { WeError } from '../../../core/errors.js';
 import type { SummaryRow } from '../../../core/plugins.js';
 import type { BasisState, InitialState, PcoordShape, TargetState } from '../../../core/types.js';
 import { Reference } from 'h5wasm/node';
-import { getGroup, rowChunks } from './hdf5.js';
+import { getGroup } from './hdf5.js';
 import type { Column } from './codec.js';
 import type { FileWriter } from './file-writer.js';
 import type { IterationGroupData } from './iteration-data.js';
@@ -29,9 +32,8 @@ import {
   pcoordH5Dtype,
 } from './layout.js';
 
-const SEG_INDEX_ROW_BYTES = 8 * 6 + 2;
-const SUMMARY_CHUNK_ROWS = 256;
-const ISTATE_CHUNK_ROWS = 1024;
+const SUMMARY_CHUNK_ROWS = 64;
+const ISTATE_CHUNK_ROWS = 64;
 const ISTATE_INDEX = `${PATH.ibstateSet}/${STATE_SET.istateIndex}`;
 const ISTATE_PCOORD = `${PATH.ibstateSet}/${STATE_SET.istatePcoord}`;
 
@@ -71,7 +73,6 @@ function writeStateSetIndex(w: FileWriter, path: string, dtype: typeof IBSTATE_I
     ]),
     shape: [1],
     dtype,
-    chunks: [16],
   });
 }
 
@@ -91,13 +92,11 @@ export function writeStateSets(w: FileWriter, basisStates: BasisState[], bstateP
     ]),
     shape: [basisStates.length],
     dtype: BSTATE_DTYPE,
-    chunks: [Math.max(1, basisStates.length)],
   });
   w.put(`${PATH.ibstateSet}/${STATE_SET.bstatePcoord}`, {
     data: pcoordRows(bstatePcoords, shape),
     shape: [basisStates.length, shape.ndim],
     dtype: pcoordH5Dtype(shape.dtype),
-    chunks: rowChunks(basisStates.length, [shape.ndim], 8),
   });
   writeStateSetIndex(w, PATH.ibstatesIndex, IBSTATE_INDEX_DTYPE, 'n_bstates', basisStates.length, PATH.ibstateSet);
 
@@ -108,13 +107,11 @@ export function writeStateSets(w: FileWriter, basisStates: BasisState[], bstateP
       data: new Map<string, Column>([['label', fixedStrings(targetStates.map((s) => s.label), where, (i) => `target state label ${i}`)]]),
       shape: [targetStates.length],
       dtype: TSTATE_DTYPE,
-      chunks: [targetStates.length],
     });
     w.put(`${PATH.tstateSet}/${STATE_SET.tstatePcoord}`, {
       data: pcoordRows(targetStates.flatMap((s) => s.pcoord), shape),
       shape: [targetStates.length, shape.ndim],
       dtype: pcoordH5Dtype(shape.dtype),
-      chunks: rowChunks(targetStates.length, [shape.ndim], 8),
     });
   }
   writeStateSetIndex(w, PATH.tstatesIndex, TSTATE_INDEX_DTYPE, 'n_states', targetStates.length, hasTargets ? PATH.tstateSet : null);
@@ -217,20 +214,17 @@ export function writeIterationResults(w: FileWriter, data: IterationGroupData, s
     ]),
     shape: [n],
     dtype: SEG_INDEX_DTYPE,
-    chunks: rowChunks(n, [], SEG_INDEX_ROW_BYTES),
   });
   w.put(`${path}/${ITER.pcoord}`, {
     data: data.pcoord,
     shape: [n, shape.len, shape.ndim],
     dtype: pcoordH5Dtype(shape.dtype),
-    chunks: rowChunks(n, [shape.len, shape.ndim], data.pcoord.BYTES_PER_ELEMENT),
   });
   if (data.targetFlux) {
     w.put(`${path}/${ITER.targetFlux}`, {
       data: data.targetFlux,
       shape: [data.targetFlux.length],
       dtype: FLOAT64,
-      chunks: [Math.max(1, data.targetFlux.length)],
     });
   }
   for (const [name, aux] of Object.entries(data.auxdata ?? {})) {
@@ -238,7 +232,6 @@ export function writeIterationResults(w: FileWriter, data: IterationGroupData, s
       data: aux.data,
       shape: aux.shape,
       dtype: FLOAT64,
-      chunks: rowChunks(aux.shape[0], aux.shape.slice(1), 8),
     });
   }
 }
@@ -254,13 +247,11 @@ export function writeIterationGroup(w: FileWriter, data: IterationGroupData, sha
     data: data.wtgraph,
     shape: [data.wtgraph.length],
     dtype: WTGRAPH_DTYPE,
-    chunks: rowChunks(data.wtgraph.length, [], 8),
   });
   w.put(`${path}/${ITER.binTargetCounts}`, {
     data: data.binTargetCounts,
     shape: [data.binTargetCounts.length],
     dtype: BIN_TARGET_COUNTS_DTYPE,
-    chunks: rowChunks(data.binTargetCounts.length, [], 8),
   });
   w.link(path, ITER.ibstates, PATH.ibstateSet);
   w.link(path, ITER.tstates, PATH.tstateSet);
