@@ -103,11 +103,12 @@ function columnWriter(meta: Metadata): ColumnWriter {
   };
 }
 
-/** Layouts by dtype: string dtypes by value, compound ones by identity (layout.ts's constants). */
-const layouts = new Map<Dtype, Layout>();
+/** Layouts by dtype: string dtypes by value, others by identity (layout.ts's constants; read types are let go). */
+const layoutsByName = new Map<string, Layout>();
+const layoutsByObject = new WeakMap<object, Layout>();
 
 function layoutOf(dtype: Dtype): Layout {
-  let layout = layouts.get(dtype);
+  let layout = typeof dtype === 'string' ? layoutsByName.get(dtype) : layoutsByObject.get(dtype);
   if (layout) return layout;
   const meta = dtype_to_metadata(dtype);
   const members = meta.compound_type?.members;
@@ -115,7 +116,8 @@ function layoutOf(dtype: Dtype): Layout {
     ? members.map((m) => ({ name: m.name, offset: m.offset, meta: m, write: columnWriter(m) }))
     : [{ name: '', offset: 0, meta, write: columnWriter(meta) }];
   layout = { meta, size: meta.size, fields, compound: members !== undefined };
-  layouts.set(dtype, layout);
+  if (typeof dtype === 'string') layoutsByName.set(dtype, layout);
+  else layoutsByObject.set(dtype, layout);
   return layout;
 }
 

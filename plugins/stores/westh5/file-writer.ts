@@ -119,6 +119,19 @@ export class FileWriter {
     return found;
   }
 
+  /** An existing dataset, checked to have type `dtype`. */
+  private typed(path: string, dtype: Dtype): Extract<Known, { kind: 'dataset' }> {
+    const ds = this.dataset(path);
+    if (ds.dtype !== dtype) {
+      const found = JSON.stringify(ds.dtype);
+      const expected = JSON.stringify(dtype);
+      if (found !== expected) throw new WeError(`has type ${found}; expected ${expected}`, this.where(path));
+      // the same type: later checks compare by identity (layout.ts's constants)
+      ds.dtype = dtype;
+    }
+    return ds;
+  }
+
   /**
    * Writes a whole dataset: created with its data where missing, otherwise reused (h5wasm cannot delete links)
    * after checking its type, resized if its shape differs, and written as raw bytes.
@@ -145,14 +158,7 @@ export class FileWriter {
       this.attrNames.set(path, new Set());
       return;
     }
-    if (found.kind !== 'dataset') throw new WeError('expected a dataset, found a group', this.where(path));
-    if (found.dtype !== spec.dtype) {
-      const foundType = JSON.stringify(found.dtype);
-      const expectedType = JSON.stringify(spec.dtype);
-      if (foundType !== expectedType) throw new WeError(`has type ${foundType}; expected ${expectedType}`, this.where(path));
-      // the same type: later writes compare by identity (the layout constants)
-      found.dtype = spec.dtype;
-    }
+    this.typed(path, spec.dtype);
     this.resize(path, spec.shape);
     if (count > 0) writeRaw(this.file.file_id, path, spec.dtype, spec.data, count);
   }
@@ -168,16 +174,16 @@ export class FileWriter {
     ds.shape = shape.slice();
   }
 
-  /** Writes rows [first, first + rows) of an existing dataset (whole in its other dimensions) from columns. */
-  writeRows(path: string, first: number, rows: number, data: Columns): void {
-    const ds = this.dataset(path);
+  /** Writes rows [first, first + rows) of an existing dataset of type `dtype` (whole in its other dimensions). */
+  writeRows(path: string, dtype: Dtype, first: number, rows: number, data: Columns): void {
+    const ds = this.typed(path, dtype);
     if (first + rows > (ds.shape[0] ?? 0)) {
       throw new WeError(`has ${ds.shape[0]} rows; cannot write rows ${first} to ${first + rows - 1}`, this.where(path));
     }
     if (rows === 0) return;
     const rest = ds.shape.slice(1);
     const slab: Hyperslab = { offset: [first, ...rest.map(() => 0)], count: [rows, ...rest] };
-    writeRaw(this.file.file_id, path, ds.dtype, data, rest.reduce((a, b) => a * b, rows), slab);
+    writeRaw(this.file.file_id, path, dtype, data, rest.reduce((a, b) => a * b, rows), slab);
   }
 
   /** Writes an attribute, replacing any existing one (HDF5 refuses to create an attribute twice). */

@@ -115,9 +115,9 @@ export class WestH5Store implements Store {
   }
 
   /**
-   * Writes only what iteration n's completion changes in its group, then the initial states iteration n + 1
-   * created (appended after those of iterations up to n), iteration n + 1's group, both summary rows, and the
-   * pointer; one flush.
+   * Writes only what iteration n's completion changes in its group, then iteration n + 1's group, the initial
+   * states created for it (appended after those of iterations up to n), both summary rows and the pointer; one
+   * flush.
    */
   async commit(record: IterationRecord, binhash: string): Promise<void> {
     const w = await this.writable();

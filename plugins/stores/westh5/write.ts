@@ -144,10 +144,10 @@ export function appendIstates(w: FileWriter, istates: InitialState[], firstId: n
   const n = istates.length;
   w.resize(ISTATE_INDEX, [firstId + n]);
   w.resize(ISTATE_PCOORD, [firstId + n, shape.ndim]);
-  w.writeRows(ISTATE_INDEX, firstId, n, istateColumns(istates));
+  w.writeRows(ISTATE_INDEX, ISTATE_DTYPE, firstId, n, istateColumns(istates));
   const pcoords = new Float64Array(n * shape.ndim);
   istates.forEach((s, i) => pcoords.set(s.pcoord, i * shape.ndim));
-  w.writeRows(ISTATE_PCOORD, firstId, n, pcoordRows(pcoords, shape));
+  w.writeRows(ISTATE_PCOORD, pcoordH5Dtype(shape.dtype), firstId, n, pcoordRows(pcoords, shape));
 }
 
 function istateColumns(istates: InitialState[]): Map<string, Column> {
@@ -193,7 +193,7 @@ function summaryColumns(rows: SummaryRow[], where: string, firstIteration: numbe
 
 /** The summary rows of iterations `firstIteration`, `firstIteration` + 1, … (one hyperslab write). */
 export function writeSummaryRows(w: FileWriter, firstIteration: number, rows: SummaryRow[]): void {
-  w.writeRows(PATH.summary, firstIteration - 1, rows.length, summaryColumns(rows, w.file.filename, firstIteration));
+  w.writeRows(PATH.summary, SUMMARY_DTYPE, firstIteration - 1, rows.length, summaryColumns(rows, w.file.filename, firstIteration));
 }
 
 /** What completing an iteration changes in its group: seg_index, pcoord, target_flux and auxdata. */
