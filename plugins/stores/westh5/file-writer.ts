@@ -56,6 +56,17 @@ export class FileWriter {
     this.attrNames.clear();
   }
 
+  /**
+   * Drops what is known of the group at `path` and everything in it (the group stays among its parent's links),
+   * so that memory does not grow with every iteration a run writes.
+   */
+  forgetGroup(path: string): void {
+    const inside = `${path}/`;
+    for (const known of [this.objects, this.links, this.attrNames]) {
+      for (const key of known.keys()) if (key === path || key.startsWith(inside)) known.delete(key);
+    }
+  }
+
   private where(path: string): string {
     return `${this.file.filename}:${path}`;
   }

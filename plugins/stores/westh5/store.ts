@@ -149,6 +149,8 @@ export class WestH5Store implements Store {
         setCurrentIteration(w, n + 1);
         w.file.flush();
         this.state = { current: n + 1, istates: firstId + record.next.newIstates.length, binhash };
+        // commits from now on touch iterations n + 1 and later (or redo n)
+        w.forgetGroup(iterationPath(n - 1));
       } catch (error) {
         w.forget();
         throw error;
