@@ -89,6 +89,12 @@ export interface CompletedIteration {
   /** Seconds the whole iteration took and the summed segment cputime. */
   walltimeTotal: number;
   cputimeTotal: number;
+  /**
+   * Per segment: the target state it ended in (-1 if it was not recycled), the basis state it restarted from,
+   * and the initial state made for its restart (-1 if the restarted walker was merged away before it needed
+   * one). WESTPA records these as iteration N+1's new_weights.
+   */
+  recycling: { target: Int32Array; basisState: Int32Array; istate: Int32Array };
   /** Optional per-segment auxiliary datasets, each n × (len × k). */
   auxdata?: Record<string, { data: Float64Array; shape: number[] }>;
 }

@@ -101,6 +101,7 @@ export async function runIteration(
     walltime,
     endpointType,
     targetFlux: recycling.flux,
+    recycling: { target: recycling.targetOf, basisState: recycling.basisStateOf, istate: step.istateOfInput },
     minBinProb: step.minBinProb,
     maxBinProb: step.maxBinProb,
     walltimeTotal: iterationSeconds,

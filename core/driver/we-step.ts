@@ -38,6 +38,8 @@ export interface StepOutput {
   next: PreparedIteration;
   /** Endpoint of each input (continues or merged), from the resampler. */
   fate: Uint8Array;
+  /** Per input: the initial state made for it (FROM_BASIS_STATE inputs that survived), else -1. */
+  istateOfInput: Int32Array;
   /** Bins holding the next iteration's walkers. */
   occupiedBins: number;
   minBinProb: number;
@@ -63,27 +65,28 @@ export function weStep(input: StepInput): StepOutput {
   const parentId = new Int32Array(out.n);
   const initialPoints = new Float64Array(out.n * ndim);
   const newIstates: InitialState[] = [];
-  const istateOfInput = new Map<number, InitialState>();
+  const istateOfInput = new Int32Array(walkers.n).fill(-1);
   for (let j = 0; j < out.n; j++) {
     const s = out.source[j];
     let parent = input.parentOf[s];
     if (parent === FROM_BASIS_STATE) {
-      let istate = istateOfInput.get(s);
-      if (!istate) {
+      let id = istateOfInput[s];
+      if (id < 0) {
         const b = input.basisStateOf[s];
-        istate = {
-          id: input.firstNewIstateId + newIstates.length,
-          iterCreated: input.nextIteration,
+        id = input.firstNewIstateId + newIstates.length;
+        // As WESTPA: created by the iteration that recycled, used by the next.
+        newIstates.push({
+          id,
+          iterCreated: input.nextIteration - 1,
           iterUsed: input.nextIteration,
           basisStateId: b,
           type: IstateType.basis,
           status: IstateStatus.prepared,
           pcoord: input.basisStatePoints.slice(b * ndim, (b + 1) * ndim),
-        };
-        newIstates.push(istate);
-        istateOfInput.set(s, istate);
+        });
+        istateOfInput[s] = id;
       }
-      parent = -(istate.id + 1);
+      parent = -(id + 1);
     }
     parentId[j] = parent;
     initialPoints.set(walkers.points.subarray(s * ndim, (s + 1) * ndim), j * ndim);
@@ -110,6 +113,7 @@ export function weStep(input: StepInput): StepOutput {
       newIstates,
     },
     fate: out.fate,
+    istateOfInput,
     occupiedBins,
     minBinProb,
     maxBinProb,
