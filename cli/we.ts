@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `we` command line: init, run, status, truncate. */
+/** The `we` command line: init, run, status, truncate, pcoord, extract. */
 import { parseArgs } from 'node:util';
 import { WeError } from '../core/errors.js';
 import { parseWallclock } from '../core/config/wallclock.js';
@@ -7,6 +7,8 @@ import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { truncateCommand } from './commands/truncate.js';
+import { pcoordCommand } from './commands/pcoord.js';
+import { extractCommand } from './commands/extract.js';
 
 const USAGE = `usage: we <command> [options]
 
@@ -14,7 +16,9 @@ commands:
   init [--force]                                  embed basis states, bin them, write iteration 1 to west.h5
   run [--max-iter N] [--max-wallclock HH:MM:SS]   run iterations, resuming where the last run stopped
   status [--json]                                 iteration, walkers, bins, weights, fluxes (reads we-status.json)
-  truncate N                                      remove iterations >= N and leave N prepared (as w_truncate)
+  truncate N                                      remove iterations > N and leave N prepared (as w_truncate)
+  pcoord --model DIR FILE...                      print progress coordinates of structures/trajectories, a row per frame
+  extract ITER SEG [FILE]                         print a segment's file from the gathered tars (list files without FILE)
 
 options:
   -c, --config FILE   the simulation's we.yaml (default: ./we.yaml)
@@ -32,6 +36,12 @@ function positiveInteger(text: string, flag: string): number {
   return n;
 }
 
+function nonNegativeInteger(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new WeError(`${flag}: expected a segment id (an integer >= 0), got '${text}'`);
+  return n;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -42,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       'max-iter': { type: 'string' },
       'max-wallclock': { type: 'string' },
+      model: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,6 +77,14 @@ async function main(argv: string[]): Promise<number> {
     case 'truncate':
       if (rest.length !== 1) throw new WeError('truncate: expected one iteration number, e.g. `we truncate 10`');
       await truncateCommand(config, positiveInteger(rest[0], 'truncate N'));
+      return 0;
+    case 'pcoord':
+      if (!values.model || rest.length === 0) throw new WeError('pcoord: expected --model DIR and at least one structure or trajectory file');
+      await pcoordCommand(values.model, rest);
+      return 0;
+    case 'extract':
+      if (rest.length < 2 || rest.length > 3) throw new WeError('extract: expected ITER SEG [FILE], e.g. `we extract 12 5 seg.dcd`');
+      await extractCommand(config, positiveInteger(rest[0], 'extract ITER'), nonNegativeInteger(rest[1], 'extract SEG'), rest[2]);
       return 0;
     default:
       throw new WeError(`unknown command '${command}'\n${USAGE}`);

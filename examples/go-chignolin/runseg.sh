@@ -1,8 +1,8 @@
 #!/bin/bash
 # One WE segment of chignolin's C-alpha Go model, written as a WESTPA run script: continue from the parent's
 # restart, or start a new trajectory from the basis state's structure; 10 ps (2,000 steps of 5 fs) at 300 K.
-# seg.dcd gets 10 frames of backbone atoms rebuilt around the C-alphas (the model reads N, CA, C, O);
-# `we` computes the progress coordinate from it (pcoord_from: trajectory).
+# seg.dcd gets 10 frames of the 10 C-alphas (the model's selection, `name CA`); `we` computes the progress
+# coordinate from it in the worker (pcoord_from: trajectory).
 set -e
 cd "$WEST_CURRENT_SEG_DATA_REF"
 
@@ -14,5 +14,5 @@ fi
 
 node "$WEST_SIM_ROOT/../../dist/plugins/engines/go-model/go-md.js" \
   --native "$WEST_SIM_ROOT/native.pdb" "${start[@]}" \
-  --restart-out seg.rst --dcd seg.dcd --atoms backbone \
+  --restart-out seg.rst --dcd seg.dcd --atoms ca \
   --steps 2000 --frames 10 --temperature 300 --seed "$WEST_RAND32" > seg.log
