@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The main job on the embedded example: set up, then `we init` + `we run` + `we status` in examples/odld.
+# The main job on the embedded examples, after setting up:
+#  1. examples/go-chignolin: chignolin with the embedded C-alpha Go-model engine, driven through a WESTPA-style
+#     runseg.sh per segment, progress coordinates from the shipped ONNX autoencoder (models/chignolin-aae);
+#  2. examples/odld: WESTPA's ODLD test system, 30 iterations with the in-process propagator.
+# Each: we init --force, we run, we status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 we="node $PWD/dist/cli/we.js"
-cd examples/odld
-$we init --force
-$we run
-$we status
+for example in go-chignolin odld; do
+  echo "== examples/$example"
+  (cd "examples/$example" && $we init --force && $we run && $we status)
+done

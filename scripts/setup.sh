@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-command -v redis-server >/dev/null || need+=(redis-server)
 /usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null || need+=(python3-h5py python3-numpy)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
