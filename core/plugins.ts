@@ -172,7 +172,7 @@ export interface Store {
   currentIteration(): Promise<number>;
   /** Reads back a prepared iteration (used after truncation, when no journal matches the file). */
   readPrepared(iteration: number): Promise<PreparedIteration>;
-  /** Number of initial states created for iterations up to and including `iteration` (the next free id). */
+  /** Number of initial states used by iterations up to and including `iteration` (iter_used <= iteration; the next free id). */
   countIstates(iteration: number): Promise<number>;
   /** Removes iterations >= n, leaving n prepared (as w_truncate). */
   truncate(n: number): Promise<void>;

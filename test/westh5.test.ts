@@ -63,11 +63,12 @@ const ITER = (n: number) => `/iterations/iter_${String(n).padStart(8, '0')}`;
 
 // ---------- hand-built run: 5 walkers, 2 basis states, 1 target state ----------
 
-function istate(id: number, iterCreated: number, basisStateId: number, value: number, ndim: number): InitialState {
+/** As WESTPA: states made at init are created and used by iteration 1; recycling at the end of N creates for N + 1. */
+function istate(id: number, iterUsed: number, basisStateId: number, value: number, ndim: number): InitialState {
   return {
     id,
-    iterCreated,
-    iterUsed: iterCreated,
+    iterCreated: Math.max(1, iterUsed - 1),
+    iterUsed,
     basisStateId,
     type: IstateType.basis,
     status: IstateStatus.prepared,
@@ -160,7 +161,7 @@ function scenario(shape: PcoordShape) {
     pts([0, 0, 1, 2, 3].map((i) => finalPoint(c2, shape, i))), []);
   const record2: IterationRecord = { prepared: next2, completed: c2, next: next3 };
 
-  // iteration 3 recycles two walkers: initial states 6 and 7, created for iteration 4
+  // iteration 3 recycles two walkers: initial states 6 and 7, created by iteration 3 and used by iteration 4
   const c3 = completed(next3, shape, 0.5, [Endpoint.continues, Endpoint.continues, Endpoint.continues, Endpoint.recycled, Endpoint.recycled], false);
   const istates4 = [istate(6, 4, 0, 1.5, nd), istate(7, 4, 1, 8, nd)];
   const next4 = prepared(4, [0.2, 0.2, 0.2, 0.2, 0.2], [0, 1, 2, -7, -8], [[0], [1], [2], [3], [4]],
@@ -275,7 +276,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
       ['iter_created', '<u8'], ['iter_used', '<u8'], ['basis_state_id', '<i8'],
       ['istate_type', '|u1'], ['istate_status', '|u1'], ['basis_auxref', '|S64'],
     ]);
-    expect(istates.value.map((r: number[]) => [r[0], r[2]])).toEqual([[1, 0], [1, 0], [1, 0], [1, 1], [1, 1], [2, 0]]);
+    expect(istates.value.map((r: number[]) => [r[0], r[1], r[2]])).toEqual([[1, 1, 0], [1, 1, 0], [1, 1, 0], [1, 1, 1], [1, 1, 1], [1, 2, 0]]);
     expect(d['/tstates/0/index'].value).toEqual([['bound']]);
     expect(d['/tstates/0/pcoord'].value).toEqual([new Array(shape.ndim).fill(0.5)]);
   });
@@ -347,7 +348,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(h5dump(path)).toEqual(clean);
   });
 
-  it('appends the initial states each iteration creates, ids continuing, and counts them per iteration', async () => {
+  it('appends the initial states each iteration uses, ids continuing, and counts them by iter_used', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
     await store.initialize(s.run, s.first, false);
@@ -355,12 +356,14 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     await store.commit(s.record1, 'b'.repeat(64));
     await store.commit(s.record2, 'c'.repeat(64));
     await store.commit(s.record3, 'd'.repeat(64));
+    // by iter_created (1, 1, 1, 1, 1, 1, 3, 3) the counts would be 0, 6, 6, 8, 8, 8
     const counts = async (st: WestH5Store) => Promise.all([0, 1, 2, 3, 4, 5].map((k) => st.countIstates(k)));
     expect(await counts(store)).toEqual([0, 5, 6, 6, 8, 8]);
     await store.close();
     // a fresh store reads the counts from the file
     const reopened = new WestH5Store(path, shape);
     expect(await counts(reopened)).toEqual([0, 5, 6, 6, 8, 8]);
+    expect((await reopened.readPrepared(1)).newIstates.map((x) => x.id)).toEqual([0, 1, 2, 3, 4]);
     expect((await reopened.readPrepared(2)).newIstates.map((x) => x.id)).toEqual([5]);
     expect((await reopened.readPrepared(3)).newIstates).toEqual([]);
     expect((await reopened.readPrepared(4)).newIstates).toEqual(s.record3.next.newIstates);
@@ -369,9 +372,9 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     const d = h5dump(path);
     expect(d['/ibstates/0/istate_index'].value.map((r: number[]) => [r[0], r[1], r[2], r[3], r[4], r[5]])).toEqual([
       ...[0, 0, 0, 1, 1].map((b) => [1, 1, b, IstateType.basis, IstateStatus.prepared, '']),
-      [2, 2, 0, IstateType.basis, IstateStatus.prepared, ''],
-      [4, 4, 0, IstateType.basis, IstateStatus.prepared, ''],
-      [4, 4, 1, IstateType.basis, IstateStatus.prepared, ''],
+      [1, 2, 0, IstateType.basis, IstateStatus.prepared, ''],
+      [3, 4, 0, IstateType.basis, IstateStatus.prepared, ''],
+      [3, 4, 1, IstateType.basis, IstateStatus.prepared, ''],
     ]);
     expect(d['/ibstates/0/istate_pcoord'].value).toEqual([1.5, 1.5, 1.5, 8, 8, 1.5, 1.5, 8].map((x) => new Array(shape.ndim).fill(x)));
   });
@@ -395,7 +398,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     const bad2 = { ...s.record2, next: { ...s.record2.next, newIstates: [extra(6, 3)] } };
     expect((await rejection(store.commit(bad2, tooLong))).message).toMatch(/binhash of iteration 3 .* 65 bytes; at most 64/);
     expect(await store.currentIteration()).toBe(2);
-    // the store read its counts from the file, where the interrupted append left state 6 (created for iteration 3)
+    // the store read its counts from the file, where the interrupted append left state 6 (used by iteration 3)
     expect(await store.countIstates(2)).toBe(6);
     expect(await store.countIstates(3)).toBe(7);
     // redone in the same process, with no new states: the table must end with those of iterations <= 3
@@ -407,14 +410,14 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     await store.close();
     const partial = h5dump(path);
     expect(partial['/'].attrs!.west_current_iteration[0]).toBe(3);
-    expect(partial['/ibstates/0/istate_index'].value.map((r: number[]) => r[0])).toEqual([1, 1, 1, 1, 1, 2, 4, 4, 4, 4]);
+    expect(partial['/ibstates/0/istate_index'].value.map((r: number[]) => r[1])).toEqual([1, 1, 1, 1, 1, 2, 4, 4, 4, 4]);
     // redone after a restart: rows from the first new id on are replaced
     await store.commit(s.record3, 'd'.repeat(64));
     await store.close();
     expect(h5dump(path)).toEqual(clean);
   });
 
-  it('truncate(n) keeps only the initial states created up to iteration n', async () => {
+  it('truncate(n) keeps only the initial states used up to iteration n', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
     await store.initialize(s.run, s.first, false);
@@ -428,7 +431,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(await store.countIstates(3)).toBe(6);
     expect(await store.countIstates(9)).toBe(6);
     await store.close();
-    expect(h5dump(path)['/ibstates/0/istate_index'].value.map((r: number[]) => r[0])).toEqual([1, 1, 1, 1, 1, 2]);
+    expect(h5dump(path)['/ibstates/0/istate_index'].value.map((r: number[]) => [r[0], r[1]])).toEqual([[1, 1], [1, 1], [1, 1], [1, 1], [1, 1], [1, 2]]);
     expect(await store.countIstates(9)).toBe(6);
     await store.commit(s.record3, 'd'.repeat(64));
     await store.close();
@@ -437,7 +440,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     await store.truncate(1);
     expect(await store.countIstates(1)).toBe(5);
     await store.close();
-    expect(h5dump(path)['/ibstates/0/istate_index'].value.map((r: number[]) => r[0])).toEqual([1, 1, 1, 1, 1]);
+    expect(h5dump(path)['/ibstates/0/istate_index'].value.map((r: number[]) => r[1])).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('truncate(n) leaves n prepared; committing the same records again rebuilds the same file', async () => {
@@ -572,7 +575,7 @@ describe('west.h5 refusals', () => {
     await store.close();
   });
 
-  it('refuses new initial states whose ids do not continue the table or that are created for another iteration', async () => {
+  it('refuses new initial states whose ids do not continue the table or that another iteration uses', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
     await store.initialize(s.run, s.first, false);
@@ -580,7 +583,7 @@ describe('west.h5 refusals', () => {
     const gap = await rejection(store.commit(withIstates([istate(7, 2, 0, 1.5, 1)]), 'b'.repeat(64)));
     expect(gap.message).toMatch(/initial state at position 0 has id 7; expected 5/);
     const later = await rejection(store.commit(withIstates([istate(5, 3, 0, 1.5, 1)]), 'b'.repeat(64)));
-    expect(later.message).toMatch(/prepared iteration 2: new initial state 5 has iterCreated 3; expected 2/);
+    expect(later.message).toMatch(/prepared iteration 2: new initial state 5 has iterUsed 3; expected 2/);
     expect(await store.currentIteration()).toBe(1);
     await store.commit(s.record1, 'b'.repeat(64));
     expect(await store.countIstates(2)).toBe(6);

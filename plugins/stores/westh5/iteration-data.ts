@@ -54,9 +54,9 @@ function preparedSegments(p: PreparedIteration, ndim: number, where: string): Om
   expectLength(where, label, 'wtgOffset', p.wtgOffset.length, n + 1, 'n + 1');
   expectLength(where, label, 'wtgParents', p.wtgParents.length, p.wtgOffset[n] ?? 0, 'wtgOffset[n]');
   expectLength(where, label, 'initialPoints', p.initialPoints.length, n * ndim, 'n × pcoord ndim');
-  const foreign = p.newIstates.find((s) => s.iterCreated !== p.iteration);
+  const foreign = p.newIstates.find((s) => s.iterUsed !== p.iteration);
   if (foreign) {
-    throw new WeError(`${label}: new initial state ${foreign.id} has iterCreated ${foreign.iterCreated}; expected ${p.iteration}`, where);
+    throw new WeError(`${label}: new initial state ${foreign.id} has iterUsed ${foreign.iterUsed}; expected ${p.iteration}`, where);
   }
   const wtgNParents = new Uint32Array(n);
   for (let i = 0; i < n; i++) wtgNParents[i] = p.wtgOffset[i + 1] - p.wtgOffset[i];

@@ -107,20 +107,21 @@ export function readIstates(file: File, range?: { from: number; to: number }): I
 }
 
 /**
- * Number of initial states created for iterations up to `iteration`. iter_created never decreases along the
- * table (ids are handed out iteration by iteration), so a binary search reads a few rows, and one row when, as
- * usual, the table holds no later states.
+ * Number of initial states used by iterations up to `iteration` (as WESTPA, a state made by recycling at the end
+ * of iteration N is created by N and used by N + 1). iter_used never decreases along the table (ids are handed
+ * out iteration by iteration), so a binary search reads a few rows, and one row when, as usual, the table holds
+ * no later states.
  */
 export function countIstates(file: File, iteration: number): number {
   const rows = getDataset(file, ISTATE_INDEX).shape?.[0] ?? 0;
-  const iterCreated = (row: number) => Number(readColumns(file, ISTATE_INDEX, ['iter_created'], { from: row, to: row + 1 }).iter_created[0]);
-  if (rows === 0 || iterCreated(rows - 1) <= iteration) return rows;
-  // rows before `lo` were created up to `iteration`; row `hi` was created after it
+  const iterUsed = (row: number) => Number(readColumns(file, ISTATE_INDEX, ['iter_used'], { from: row, to: row + 1 }).iter_used[0]);
+  if (rows === 0 || iterUsed(rows - 1) <= iteration) return rows;
+  // rows before `lo` are used up to `iteration`; row `hi` is used after it
   let lo = 0;
   let hi = rows - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (iterCreated(mid) <= iteration) lo = mid + 1;
+    if (iterUsed(mid) <= iteration) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -76,7 +76,7 @@ function binhashOf(file: File, iteration: number): string {
 interface FileState {
   /** west_current_iteration. */
   current: number;
-  /** Rows of the initial state table: the states created for iterations up to `current`, and no others. */
+  /** Rows of the initial state table: the states used by iterations up to `current`, and no others. */
   istates: number;
   /** The binhash attribute of iteration `current`'s group. */
   binhash: string;
@@ -116,8 +116,8 @@ export class WestH5Store implements Store {
 
   /**
    * Writes only what iteration n's completion changes in its group, then iteration n + 1's group, the initial
-   * states created for it (appended after those of iterations up to n), both summary rows and the pointer; one
-   * flush.
+   * states it uses (made by n's recycling; appended after those used up to n), both summary rows and the
+   * pointer; one flush.
    */
   async commit(record: IterationRecord, binhash: string): Promise<void> {
     const w = await this.writable();
@@ -174,14 +174,14 @@ export class WestH5Store implements Store {
   async countIstates(iteration: number): Promise<number> {
     const w = await this.writable();
     const known = this.state;
-    // the table holds no states created after the current iteration
+    // the table holds no states used after the current iteration
     if (known && iteration >= known.current) return known.istates;
     return hdf5Call(this.path, 'counting initial states failed', () => countIstates(w.file, iteration));
   }
 
   /**
    * Leaves iteration n prepared (as its group was before it ran) and removes everything after it: the groups of
-   * later iterations, their summary rows and the initial states they created. WESTPA's `w_truncate -n n` instead
+   * later iterations, their summary rows and the initial states they use. WESTPA's `w_truncate -n n` instead
    * deletes group n too and points at the completed n - 1, whose resampling w_run then redoes; keeping n prepared
    * keeps its walkers, and readPrepared(n) gives them back. h5wasm cannot delete objects, so the kept part is
    * copied into a new file that replaces the old one.

@@ -119,7 +119,7 @@ export function writeStateSets(w: FileWriter, basisStates: BasisState[], bstateP
 
 /**
  * Writes initial states `firstId`, `firstId` + 1, … as rows of the istate table, which ends with them: rows after
- * them, left by an interrupted commit, are cut. An initial state's id is its row, and iter_created must not
+ * them, left by an interrupted commit, are cut. An initial state's id is its row, and iter_used must not
  * decrease along the table (countIstates relies on it).
  */
 export function appendIstates(w: FileWriter, istates: InitialState[], firstId: number, shape: PcoordShape): void {
@@ -128,8 +128,8 @@ export function appendIstates(w: FileWriter, istates: InitialState[], firstId: n
     if (s.id !== firstId + i) {
       throw new WeError(`initial state at position ${i} has id ${s.id}; expected ${firstId + i} (ids continue the ${firstId} earlier ones in order)`, where);
     }
-    if (i > 0 && s.iterCreated < istates[i - 1].iterCreated) {
-      throw new WeError(`initial state ${s.id} has iter_created ${s.iterCreated}, before the ${istates[i - 1].iterCreated} of the state before it`, where);
+    if (i > 0 && s.iterUsed < istates[i - 1].iterUsed) {
+      throw new WeError(`initial state ${s.id} has iter_used ${s.iterUsed}, before the ${istates[i - 1].iterUsed} of the state before it`, where);
     }
     if (s.pcoord.length !== shape.ndim) {
       throw new WeError(`initial state ${s.id} has a pcoord of ${s.pcoord.length} values; expected ${shape.ndim} (pcoord ndim)`, where);
