@@ -61,6 +61,26 @@ function python(code: string, ...args: string[]): string {
 
 const ITER = (n: number) => `/iterations/iter_${String(n).padStart(8, '0')}`;
 
+/** Each iteration's new_weights (null where absent), checked against WESTPA's nw_index_dtype and the pcoord dtype. */
+const NEW_WEIGHTS_PY = `
+import h5py, json, sys, numpy as np
+f = h5py.File(sys.argv[1], 'r')
+nw_index_dtype = np.dtype([('source_type', np.uint8), ('weight', np.float64), ('prev_seg_id', np.int64),
+                           ('target_state_id', np.int64), ('initial_state_id', np.int64)])
+pcoord_dtype = np.dtype(sys.argv[2])
+out = {}
+for name, g in f['iterations'].items():
+    if 'new_weights' not in g:
+        out[name] = None
+        continue
+    nw = g['new_weights']
+    entry = {'keys': sorted(nw.keys()), 'index_dtype': nw['index'].dtype == nw_index_dtype, 'index': nw['index'][...].tolist()}
+    for k in ('prev_init_pcoord', 'prev_final_pcoord', 'new_init_pcoord'):
+        entry[k] = {'dtype': nw[k].dtype == pcoord_dtype, 'shape': list(nw[k].shape), 'value': nw[k][...].tolist()}
+    out[name] = entry
+print(json.dumps(out))
+`;
+
 // ---------- hand-built run: 5 walkers, 2 basis states, 1 target state ----------
 
 /** As WESTPA: states made at init are created and used by iteration 1; recycling at the end of N creates for N + 1. */
@@ -103,9 +123,29 @@ function round(shape: PcoordShape, x: number): number {
   return shape.dtype === 'float32' ? Math.fround(x) : x;
 }
 
+/** A segment that ended in target state 0 and restarts from a basis state, through an initial state or (-1) not. */
+interface Recycled {
+  seg: number;
+  basisState: number;
+  istate: number;
+}
+
 /** Segment i moves by step × (t) × (i + 1) × (d + 1) from its row 0. */
-function completed(p: PreparedIteration, shape: PcoordShape, step: number, endpointType: number[], withAux: boolean): CompletedIteration {
+function completed(
+  p: PreparedIteration,
+  shape: PcoordShape,
+  step: number,
+  endpointType: number[],
+  withAux: boolean,
+  recycled: Recycled[] = [],
+): CompletedIteration {
   const { len, ndim } = shape;
+  const recycling = { target: new Int32Array(p.n).fill(-1), basisState: new Int32Array(p.n).fill(-1), istate: new Int32Array(p.n).fill(-1) };
+  for (const r of recycled) {
+    recycling.target[r.seg] = 0;
+    recycling.basisState[r.seg] = r.basisState;
+    recycling.istate[r.seg] = r.istate;
+  }
   const pcoord = shape.dtype === 'float32' ? new Float32Array(p.n * len * ndim) : new Float64Array(p.n * len * ndim);
   for (let i = 0; i < p.n; i++)
     for (let t = 0; t < len; t++)
@@ -116,13 +156,19 @@ function completed(p: PreparedIteration, shape: PcoordShape, step: number, endpo
     cputime: Float64Array.from({ length: p.n }, (_, i) => 1 + i),
     walltime: Float64Array.from({ length: p.n }, (_, i) => 2 + i),
     endpointType: Uint8Array.from(endpointType),
-    targetFlux: Float64Array.from([p.iteration === 1 ? 0.2 : 0]),
+    targetFlux: Float64Array.of(recycled.reduce((sum, r) => sum + p.weight[r.seg], 0)),
+    recycling,
     minBinProb: 0.2,
     maxBinProb: 0.6,
     walltimeTotal: 12.5,
     cputimeTotal: p.n * 3,
     auxdata: withAux ? { energy: { data: Float64Array.from({ length: p.n * len }, (_, k) => k / 2), shape: [p.n, len] } } : undefined,
   };
+}
+
+function firstPoint(c: CompletedIteration, shape: PcoordShape, i: number): number[] {
+  const start = i * shape.len * shape.ndim;
+  return Array.from(c.pcoord.subarray(start, start + shape.ndim));
 }
 
 function finalPoint(c: CompletedIteration, shape: PcoordShape, i: number): number[] {
@@ -149,7 +195,11 @@ function scenario(shape: PcoordShape) {
   const first = prepared(1, [0.2, 0.2, 0.2, 0.2, 0.2], [-1, -2, -3, -4, -5], [[-1], [-2], [-3], [-4], [-5]],
     pts(istates1.map((s) => Array.from(s.pcoord))), istates1);
 
-  const c1 = completed(first, shape, 0.25, [Endpoint.merged, Endpoint.continues, Endpoint.merged, Endpoint.continues, Endpoint.recycled], true);
+  // segment 4 restarts from basis state 0 through initial state 5; segment 2 from basis state 1, merged away at once
+  const c1 = completed(first, shape, 0.25, [Endpoint.merged, Endpoint.continues, Endpoint.recycled, Endpoint.continues, Endpoint.recycled], true, [
+    { seg: 2, basisState: 1, istate: -1 },
+    { seg: 4, basisState: 0, istate: 5 },
+  ]);
   const recycledIstate = istate(5, 2, 0, 1.5, nd);
   const next2 = prepared(2, [0.4, 0.2, 0.2, 0.2], [0, 1, 3, -6], [[0, 2], [1], [3], [4]],
     pts([finalPoint(c1, shape, 0), finalPoint(c1, shape, 1), finalPoint(c1, shape, 3), Array.from(recycledIstate.pcoord)]),
@@ -162,7 +212,10 @@ function scenario(shape: PcoordShape) {
   const record2: IterationRecord = { prepared: next2, completed: c2, next: next3 };
 
   // iteration 3 recycles two walkers: initial states 6 and 7, created by iteration 3 and used by iteration 4
-  const c3 = completed(next3, shape, 0.5, [Endpoint.continues, Endpoint.continues, Endpoint.continues, Endpoint.recycled, Endpoint.recycled], false);
+  const c3 = completed(next3, shape, 0.5, [Endpoint.continues, Endpoint.continues, Endpoint.continues, Endpoint.recycled, Endpoint.recycled], false, [
+    { seg: 3, basisState: 0, istate: 6 },
+    { seg: 4, basisState: 1, istate: 7 },
+  ]);
   const istates4 = [istate(6, 4, 0, 1.5, nd), istate(7, 4, 1, 8, nd)];
   const next4 = prepared(4, [0.2, 0.2, 0.2, 0.2, 0.2], [0, 1, 2, -7, -8], [[0], [1], [2], [3], [4]],
     pts([finalPoint(c3, shape, 0), finalPoint(c3, shape, 1), finalPoint(c3, shape, 2), Array.from(istates4[0].pcoord), Array.from(istates4[1].pcoord)]),
@@ -231,7 +284,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
       ['cputime', '<f8'], ['walltime', '<f8'], ['endpoint_type', '|u1'], ['status', '|u1'],
     ]);
     expect(seg.value.map((r: number[]) => r[1])).toEqual([-1, -2, -3, -4, -5]);
-    expect(seg.value.map((r: number[]) => r[6])).toEqual([2, 1, 2, 1, 3]);
+    expect(seg.value.map((r: number[]) => r[6])).toEqual([2, 1, 3, 1, 3]);
     expect(seg.value.map((r: number[]) => r[7])).toEqual([2, 2, 2, 2, 2]);
     expect(seg.value[4].slice(4, 6)).toEqual([5, 6]);
     const seg2 = d[`${ITER(2)}/seg_index`].value;
@@ -252,7 +305,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(prepared3.flatMap((seg) => seg.slice(1)).flat().every((x) => x === 0)).toBe(true);
 
     expect(d[`${ITER(1)}/auxdata/energy`]).toMatchObject({ dtype: '<f8', shape: [5, shape.len] });
-    expect(d[`${ITER(1)}/target_flux`].value).toEqual([0.2]);
+    expect(d[`${ITER(1)}/target_flux`].value).toEqual([0.4]);
     expect(d[`${ITER(2)}/target_flux`].value).toEqual([0]);
     expect(d[`${ITER(3)}`].keys).not.toContain('target_flux');
     expect(d[`${ITER(1)}/bin_target_counts`].value).toEqual([5, 5, 0]);
@@ -301,6 +354,39 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(reader.targetStates()).toEqual([{ label: 'bound', pcoord: new Array(shape.ndim).fill(0.5) }]);
     expect(reader.istates()).toHaveLength(6);
     reader.close();
+  });
+
+  it("writes WESTPA's new_weights into the iteration after one that recycled, and none after one that did not", async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    for (const [record, binhash] of [[s.record1, 'b'], [s.record2, 'c'], [s.record3, 'd']] as const) {
+      await store.commit(record, binhash.repeat(64));
+    }
+    await store.close();
+    const found = JSON.parse(python(NEW_WEIGHTS_PY, path, shape.dtype === 'float32' ? '<f4' : '<f8'));
+    expect(found.iter_00000001).toBeNull();
+    expect(found.iter_00000003).toBeNull();
+    const points = (values: number[][]) => ({ dtype: true, shape: [values.length, shape.ndim], value: values });
+    const same = (x: number) => new Array(shape.ndim).fill(x);
+    const c1 = s.record1.completed;
+    // rows: source_type (0, recycled), weight, prev_seg_id, target_state_id, initial_state_id (-1: none)
+    expect(found.iter_00000002).toEqual({
+      keys: ['index', 'new_init_pcoord', 'prev_final_pcoord', 'prev_init_pcoord'],
+      index_dtype: true,
+      index: [[0, 0.2, 2, 0, -1], [0, 0.2, 4, 0, 5]],
+      prev_init_pcoord: points([firstPoint(c1, shape, 2), firstPoint(c1, shape, 4)]),
+      prev_final_pcoord: points([finalPoint(c1, shape, 2), finalPoint(c1, shape, 4)]),
+      // without an initial state, the basis state's point (basis state 1's comes from /ibstates/0/bstate_pcoord)
+      new_init_pcoord: points([same(8), same(1.5)]),
+    });
+    const c3 = s.record3.completed;
+    expect(found.iter_00000004).toMatchObject({
+      index: [[0, 0.2, 3, 0, 6], [0, 0.2, 4, 0, 7]],
+      prev_init_pcoord: points([firstPoint(c3, shape, 3), firstPoint(c3, shape, 4)]),
+      prev_final_pcoord: points([finalPoint(c3, shape, 3), finalPoint(c3, shape, 4)]),
+      new_init_pcoord: points([same(1.5), same(8)]),
+    });
   });
 
   it('commit is idempotent: committing an iteration again leaves the same content', async () => {
@@ -459,6 +545,10 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(t[`${ITER(1)}`]).toEqual(full[ITER(1)]);
     expect(t[`${ITER(1)}/pcoord`]).toEqual(full[`${ITER(1)}/pcoord`]);
     expect(t['/ibstates/0/istate_index'].value).toHaveLength(6);
+    // iteration 2's new_weights record iteration 1's recycling, which is kept
+    for (const name of ['index', 'prev_init_pcoord', 'prev_final_pcoord', 'new_init_pcoord']) {
+      expect(t[`${ITER(2)}/new_weights/${name}`]).toEqual(full[`${ITER(2)}/new_weights/${name}`]);
+    }
 
     const again = await store.readPrepared(2);
     expect(again.weight).toEqual(s.record1.next.weight);
@@ -579,7 +669,12 @@ describe('west.h5 refusals', () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
     await store.initialize(s.run, s.first, false);
-    const withIstates = (newIstates: InitialState[]) => ({ ...s.record1, next: { ...s.record1.next, newIstates } });
+    // segment 4 restarts from the one new state
+    const withIstates = (newIstates: InitialState[]) => ({
+      prepared: s.record1.prepared,
+      completed: { ...s.record1.completed, recycling: { ...s.record1.completed.recycling, istate: Int32Array.of(-1, -1, -1, -1, newIstates[0].id) } },
+      next: { ...s.record1.next, newIstates },
+    });
     const gap = await rejection(store.commit(withIstates([istate(7, 2, 0, 1.5, 1)]), 'b'.repeat(64)));
     expect(gap.message).toMatch(/initial state at position 0 has id 7; expected 5/);
     const later = await rejection(store.commit(withIstates([istate(5, 3, 0, 1.5, 1)]), 'b'.repeat(64)));
@@ -588,6 +683,21 @@ describe('west.h5 refusals', () => {
     await store.commit(s.record1, 'b'.repeat(64));
     expect(await store.countIstates(2)).toBe(6);
     await store.close();
+  });
+
+  it('refuses recycling into an initial state the next iteration does not have, and recycling arrays of the wrong length', async () => {
+    const s = scenario(shape);
+    const store = new WestH5Store(path, shape);
+    await store.initialize(s.run, s.first, false);
+    const withRecycling = (recycling: CompletedIteration['recycling']) => ({ ...s.record1, completed: { ...s.record1.completed, recycling } });
+    const { recycling } = s.record1.completed;
+    const unknown = await rejection(store.commit(withRecycling({ ...recycling, istate: Int32Array.of(-1, -1, -1, -1, 9) }), 'b'.repeat(64)));
+    expect(unknown.message).toMatch(/completed iteration 1: segment 4 restarts from initial state 9, which is not among iteration 2's new initial states/);
+    const short = await rejection(store.commit(withRecycling({ ...recycling, target: Int32Array.of(-1) }), 'b'.repeat(64)));
+    expect(short.message).toMatch(/completed iteration 1: recycling.target has 1 values; expected 5 \(n\)/);
+    expect(await store.currentIteration()).toBe(1);
+    await store.close();
+    expect(h5dump(path)[ITER(2)]).toBeUndefined();
   });
 
   it('the factory takes the path from the config and rejects options', async () => {

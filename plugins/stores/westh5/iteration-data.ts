@@ -7,6 +7,7 @@ import { WeError } from '../../../core/errors.js';
 import type { IterationRecord, SummaryRow } from '../../../core/plugins.js';
 import { Endpoint, SegStatus } from '../../../core/types.js';
 import type { PcoordArray, PcoordShape, PreparedIteration } from '../../../core/types.js';
+import { NW_SOURCE_RECYCLED } from './layout.js';
 
 export interface SegIndexColumns {
   weight: Float64Array;
@@ -21,6 +22,21 @@ export interface SegIndexColumns {
 
 export type Auxdata = Record<string, { data: Float64Array; shape: number[] }>;
 
+/**
+ * WESTPA's new_weights of an iteration: one row per walker recycled at the end of the iteration before, with its
+ * first and last pcoord points and the point it restarts from (k × ndim each, in the run's pcoord dtype).
+ */
+export interface NewWeightsData {
+  sourceType: Uint8Array;
+  weight: Float64Array;
+  prevSegId: Int32Array;
+  targetStateId: Int32Array;
+  initialStateId: Int32Array;
+  prevInitPcoord: PcoordArray;
+  prevFinalPcoord: PcoordArray;
+  newInitPcoord: PcoordArray;
+}
+
 export interface IterationGroupData {
   iteration: number;
   /** The group's binhash attribute; undefined leaves the attribute as it is. */
@@ -32,6 +48,7 @@ export interface IterationGroupData {
   binTargetCounts: Uint32Array;
   targetFlux?: Float64Array;
   auxdata?: Auxdata;
+  newWeights?: NewWeightsData;
 }
 
 function expectLength(where: string, label: string, field: string, found: number, expected: number, meaning: string): void {
@@ -120,6 +137,69 @@ export function completedGroupData(record: IterationRecord, shape: PcoordShape, 
     targetFlux: completed.targetFlux,
     auxdata: completed.auxdata,
   };
+}
+
+/** k points of `shape.ndim` values each, in the run's pcoord dtype. */
+export function newPointArray(shape: PcoordShape, k: number): PcoordArray {
+  return newPcoordArray({ ...shape, len: 1 }, k);
+}
+
+/**
+ * The new_weights that iteration N's recycling gives iteration N + 1 (undefined when N recycled no walker).
+ * A recycled walker restarts from the initial state made for it, or from its basis state's point
+ * (`basisStatePoint`) when it was merged away before it needed one.
+ */
+export function recycledWeights(
+  record: IterationRecord,
+  shape: PcoordShape,
+  basisStatePoint: (id: number) => ArrayLike<number> | undefined,
+  where: string,
+): NewWeightsData | undefined {
+  const { prepared, completed, next } = record;
+  const label = `completed iteration ${completed.iteration}`;
+  const { target, basisState, istate } = completed.recycling;
+  for (const [field, values] of [['target', target], ['basisState', basisState], ['istate', istate]] as const) {
+    expectLength(where, label, `recycling.${field}`, values.length, prepared.n, 'n');
+  }
+  const recycled: number[] = [];
+  target.forEach((t, i) => t >= 0 && recycled.push(i));
+  if (recycled.length === 0) return undefined;
+
+  const { len, ndim } = shape;
+  const k = recycled.length;
+  const istates = new Map(next.newIstates.map((s) => [s.id, s]));
+  const nw: NewWeightsData = {
+    sourceType: new Uint8Array(k).fill(NW_SOURCE_RECYCLED),
+    weight: new Float64Array(k),
+    prevSegId: Int32Array.from(recycled),
+    targetStateId: new Int32Array(k),
+    initialStateId: new Int32Array(k),
+    prevInitPcoord: newPointArray(shape, k),
+    prevFinalPcoord: newPointArray(shape, k),
+    newInitPcoord: newPointArray(shape, k),
+  };
+  recycled.forEach((i, row) => {
+    const id = istate[i];
+    let restart: ArrayLike<number> | undefined;
+    if (id >= 0) {
+      restart = istates.get(id)?.pcoord;
+      if (!restart) {
+        throw new WeError(`${label}: segment ${i} restarts from initial state ${id}, which is not among iteration ${next.iteration}'s new initial states`, where);
+      }
+    } else {
+      restart = basisStatePoint(basisState[i]);
+      if (!restart) throw new WeError(`${label}: segment ${i} restarts from basis state ${basisState[i]}, which the file does not hold`, where);
+    }
+    nw.weight[row] = prepared.weight[i];
+    nw.targetStateId[row] = target[i];
+    nw.initialStateId[row] = id;
+    for (let d = 0; d < ndim; d++) {
+      nw.prevInitPcoord[row * ndim + d] = completed.pcoord[i * len * ndim + d];
+      nw.prevFinalPcoord[row * ndim + d] = completed.pcoord[((i + 1) * len - 1) * ndim + d];
+      nw.newInitPcoord[row * ndim + d] = restart[d];
+    }
+  });
+  return nw;
 }
 
 function weightStats(weight: Float64Array): { norm: number; minSegProb: number; maxSegProb: number } {

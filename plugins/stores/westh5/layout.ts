@@ -45,7 +45,20 @@ export const ITER = {
   auxdata: 'auxdata',
   /** Not WESTPA's: weight recycled into each target state during the iteration. */
   targetFlux: 'target_flux',
+  /** Walkers recycled at the end of the iteration before, which WESTPA's w_fluxanl reads fluxes from. */
+  newWeights: 'new_weights',
 } as const;
+
+/** Dataset names inside an iteration's new_weights group. */
+export const NEW_WEIGHTS = {
+  index: 'index',
+  prevInitPcoord: 'prev_init_pcoord',
+  prevFinalPcoord: 'prev_final_pcoord',
+  newInitPcoord: 'new_init_pcoord',
+} as const;
+
+/** WESTPA's NewWeightEntry.NW_SOURCE_RECYCLED, the only source_type it writes. */
+export const NW_SOURCE_RECYCLED = 0;
 
 /** Dataset names inside a basis/initial state set and a target state set. */
 export const STATE_SET = {
@@ -110,6 +123,15 @@ export const ISTATE_DTYPE: CompoundDtype = [
 ];
 
 export const TSTATE_DTYPE: CompoundDtype = [['label', STR]];
+
+/** WESTPA's nw_index_dtype; -1 stands for a missing target or initial state. */
+export const NW_INDEX_DTYPE: CompoundDtype = [
+  ['source_type', '<B'],
+  ['weight', '<d'],
+  ['prev_seg_id', '<q'],
+  ['target_state_id', '<q'],
+  ['initial_state_id', '<q'],
+];
 
 export const BIN_TARGET_COUNTS_DTYPE = '<q';
 export const WTGRAPH_DTYPE = '<q';

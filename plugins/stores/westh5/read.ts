@@ -4,9 +4,9 @@ import type { SummaryRow } from '../../../core/plugins.js';
 import type { BasisState, InitialState, PcoordShape, PreparedIteration, TargetState } from '../../../core/types.js';
 import type { File } from './hdf5.js';
 import { getDataset, getGroup, hasObject, readAttr, readColumns, toNumbers } from './hdf5.js';
-import type { Auxdata, IterationGroupData } from './iteration-data.js';
-import { newPcoordArray } from './iteration-data.js';
-import { ATTR, FILE_FORMAT_VERSION, ITER, PATH, STATE_SET, SUMMARY_DTYPE, iterationPath } from './layout.js';
+import type { Auxdata, IterationGroupData, NewWeightsData } from './iteration-data.js';
+import { newPcoordArray, newPointArray } from './iteration-data.js';
+import { ATTR, FILE_FORMAT_VERSION, ITER, NEW_WEIGHTS, PATH, STATE_SET, SUMMARY_DTYPE, iterationPath } from './layout.js';
 
 function integerAttr(file: File, name: string): number | undefined {
   const value = readAttr(file, name);
@@ -153,6 +153,29 @@ export function readPreparedIteration(file: File, n: number): PreparedIteration 
   };
 }
 
+/** An iteration's new_weights group, if it has one. */
+export function readNewWeights(file: File, n: number, shape: PcoordShape): NewWeightsData | undefined {
+  const path = `${requireIteration(file, n)}/${ITER.newWeights}`;
+  if (!hasObject(file, path)) return undefined;
+  const cols = readColumns(file, `${path}/${NEW_WEIGHTS.index}`, ['source_type', 'weight', 'prev_seg_id', 'target_state_id', 'initial_state_id']);
+  const points = (name: string) => {
+    const { values } = readValues(file, `${path}/${name}`);
+    const array = newPointArray(shape, cols.weight.length);
+    array.set(toNumbers(values));
+    return array;
+  };
+  return {
+    sourceType: Uint8Array.from(toNumbers(cols.source_type)),
+    weight: Float64Array.from(toNumbers(cols.weight)),
+    prevSegId: Int32Array.from(toNumbers(cols.prev_seg_id)),
+    targetStateId: Int32Array.from(toNumbers(cols.target_state_id)),
+    initialStateId: Int32Array.from(toNumbers(cols.initial_state_id)),
+    prevInitPcoord: points(NEW_WEIGHTS.prevInitPcoord),
+    prevFinalPcoord: points(NEW_WEIGHTS.prevFinalPcoord),
+    newInitPcoord: points(NEW_WEIGHTS.newInitPcoord),
+  };
+}
+
 /** Everything an iteration group holds, as the writer takes it. */
 export function readIterationGroup(file: File, n: number): IterationGroupData {
   const path = requireIteration(file, n);
@@ -190,6 +213,7 @@ export function readIterationGroup(file: File, n: number): IterationGroupData {
     binTargetCounts: Uint32Array.from(toNumbers(readValues(file, `${path}/${ITER.binTargetCounts}`).values)),
     targetFlux: hasObject(file, fluxPath) ? Float64Array.from(toNumbers(readValues(file, fluxPath).values)) : undefined,
     auxdata,
+    newWeights: readNewWeights(file, n, shape),
   };
 }
 

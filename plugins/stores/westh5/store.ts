@@ -8,11 +8,11 @@ import { dirname } from 'node:path';
 import { WeError } from '../../../core/errors.js';
 import { faultPoint } from '../../../core/driver/fault-injection.js';
 import type { IterationRecord, PropagatorContext, RunDefinition, Store } from '../../../core/plugins.js';
-import type { PcoordShape, PreparedIteration } from '../../../core/types.js';
+import type { BasisState, PcoordShape, PreparedIteration } from '../../../core/types.js';
 import type { File } from './hdf5.js';
 import { closeHdf5, createHdf5, getGroup, hdf5Call, loadHdf5, openHdf5, readAttr } from './hdf5.js';
 import { FileWriter } from './file-writer.js';
-import { completedGroupData, completedSummary, preparedGroupData, preparedSummary } from './iteration-data.js';
+import { completedGroupData, completedSummary, preparedGroupData, preparedSummary, recycledWeights } from './iteration-data.js';
 import { ATTR, WE_VERSION, iterationPath } from './layout.js';
 import {
   checkWestH5,
@@ -21,6 +21,7 @@ import {
   readCurrentIteration,
   readIstates,
   readIterationGroup,
+  readNewWeights,
   readPcoordShape,
   readPreparedIteration,
   readSummary,
@@ -115,9 +116,9 @@ export class WestH5Store implements Store {
   }
 
   /**
-   * Writes only what iteration n's completion changes in its group, then iteration n + 1's group, the initial
-   * states it uses (made by n's recycling; appended after those used up to n), both summary rows and the
-   * pointer; one flush.
+   * Writes only what iteration n's completion changes in its group, then iteration n + 1's group (with the
+   * new_weights of n's recycling), the initial states it uses (made by n's recycling; appended after those used
+   * up to n), both summary rows and the pointer; one flush.
    */
   async commit(record: IterationRecord, binhash: string): Promise<void> {
     const w = await this.writable();
@@ -138,7 +139,12 @@ export class WestH5Store implements Store {
         writeIterationResults(w, completedGroupData(record, this.shape, this.path), this.shape);
         // A crash here leaves iteration n half rewritten (partly on disk, partly in HDF5's cache): `we run` redoes it.
         faultPoint('store-midwrite', n);
-        writeIterationGroup(w, preparedGroupData(record.next, this.shape, binhash, this.path), this.shape);
+        let basisStates: BasisState[] | undefined;
+        const basisStatePoint = (id: number) => (basisStates ??= readBasisStates(w.file))[id]?.pcoord;
+        writeIterationGroup(w, {
+          ...preparedGroupData(record.next, this.shape, binhash, this.path),
+          newWeights: recycledWeights(record, this.shape, basisStatePoint, this.path),
+        }, this.shape);
         const firstId = sameAsKnown ? known.istates : countIstates(w.file, n);
         appendIstates(w, record.next.newIstates, firstId, this.shape);
         resizeSummary(w, n + 1);
@@ -203,7 +209,8 @@ export class WestH5Store implements Store {
       writeSummaryRows(dst, 1, summary.slice(0, n - 1));
       const prepared = readPreparedIteration(src, n);
       const binhash = binhashOf(src, n);
-      writeIterationGroup(dst, preparedGroupData(prepared, shape, binhash, this.path), shape);
+      // n's new_weights record the recycling at the end of n - 1, which is kept
+      writeIterationGroup(dst, { ...preparedGroupData(prepared, shape, binhash, this.path), newWeights: readNewWeights(src, n, shape) }, shape);
       writeSummaryRows(dst, n, [preparedSummary(prepared.weight, binhash)]);
       setCurrentIteration(dst, n);
       kept = { current: n, istates: istates.length, binhash };

@@ -9,7 +9,7 @@ import { Reference } from 'h5wasm/node';
 import { getGroup } from './hdf5.js';
 import type { Column } from './codec.js';
 import type { FileWriter } from './file-writer.js';
-import type { IterationGroupData } from './iteration-data.js';
+import type { IterationGroupData, NewWeightsData } from './iteration-data.js';
 import {
   ATTR,
   BIN_TARGET_COUNTS_DTYPE,
@@ -20,6 +20,8 @@ import {
   ISTATE_DTYPE,
   ITER,
   ITER_PREC,
+  NEW_WEIGHTS,
+  NW_INDEX_DTYPE,
   PATH,
   SEG_INDEX_DTYPE,
   STATE_SET,
@@ -255,4 +257,28 @@ export function writeIterationGroup(w: FileWriter, data: IterationGroupData, sha
   });
   w.link(path, ITER.ibstates, PATH.ibstateSet);
   w.link(path, ITER.tstates, PATH.tstateSet);
+  if (data.newWeights) writeNewWeights(w, `${path}/${ITER.newWeights}`, data.newWeights, shape);
+}
+
+/** An iteration's new_weights group, as WESTPA's save_new_weight_data lays it out. */
+function writeNewWeights(w: FileWriter, path: string, nw: NewWeightsData, shape: PcoordShape): void {
+  const k = nw.weight.length;
+  w.put(`${path}/${NEW_WEIGHTS.index}`, {
+    data: new Map<string, Column>([
+      ['source_type', nw.sourceType],
+      ['weight', nw.weight],
+      ['prev_seg_id', nw.prevSegId],
+      ['target_state_id', nw.targetStateId],
+      ['initial_state_id', nw.initialStateId],
+    ]),
+    shape: [k],
+    dtype: NW_INDEX_DTYPE,
+  });
+  for (const [name, points] of [
+    [NEW_WEIGHTS.prevInitPcoord, nw.prevInitPcoord],
+    [NEW_WEIGHTS.prevFinalPcoord, nw.prevFinalPcoord],
+    [NEW_WEIGHTS.newInitPcoord, nw.newInitPcoord],
+  ] as const) {
+    w.put(`${path}/${name}`, { data: points, shape: [k, shape.ndim], dtype: pcoordH5Dtype(shape.dtype) });
+  }
 }
