@@ -1,7 +1,8 @@
 /**
- * west.h5 commit speed: one Store.commit (iteration N's results, the initial states N + 1 created, N + 1
- * prepared, summary rows, pointer, flush) for 1,000 / 10,000 / 100,000 walkers, pcoord len 21 × ndim 1 float32
- * (ODLD's shape), 1% of walkers recycled into new initial states each iteration. The machine is shared, so each
+ * west.h5 commit speed: one Store.commit (iteration N's results, N + 1 prepared with the new_weights of N's
+ * recycling, the initial states N created for N + 1, summary rows, pointer, flush) for 1,000 / 10,000 / 100,000
+ * walkers, pcoord len 21 × ndim 1 float32 (ODLD's shape), 1% of walkers recycled into new initial states each
+ * iteration. The machine is shared, so each
  * commit is followed by two baselines in the same process on the same bytes: h5wasm writing them as one new
  * dataset (the file grows as a commit makes it grow) and over one existing dataset, each with a flush. Medians
  * after a few warm-up commits. Run: npx tsc -p tsconfig.json && node dist/bench/store.js
@@ -34,15 +35,28 @@ const WARMUP = 5;
 const PROCESS_WARMUP = { walkers: 1_000, commits: 200 };
 const RECYCLED = 0.01;
 
-/** Bytes a commit hands to HDF5: iteration N's seg_index and pcoord (and flux), N + 1's group, istates, 2 summary rows. */
+/**
+ * Bytes a commit hands to HDF5: iteration N's seg_index and pcoord (and flux), N + 1's group with its new_weights
+ * (one row and three points per new initial state), istates, 2 summary rows.
+ */
 function commitBytes(n: number, newIstates: number): number {
   const segIndex = n * 50;
   const pcoord = n * SHAPE.len * SHAPE.ndim * 4;
-  return 2 * (segIndex + pcoord) + 8 + 8 * n + 8 * NBINS + newIstates * (90 + 4 * SHAPE.ndim) + 2 * 128;
+  const newWeights = newIstates * (33 + 3 * 4 * SHAPE.ndim);
+  return 2 * (segIndex + pcoord) + 8 + 8 * n + 8 * NBINS + newIstates * (90 + 4 * SHAPE.ndim) + newWeights + 2 * 128;
 }
 
+/** As WESTPA: used by `iteration`, created by the iteration before (by init for iteration 1). */
 function istate(id: number, iteration: number): InitialState {
-  return { id, iterCreated: iteration, iterUsed: iteration, basisStateId: 0, type: IstateType.basis, status: IstateStatus.prepared, pcoord: Float64Array.of(8) };
+  return {
+    id,
+    iterCreated: Math.max(1, iteration - 1),
+    iterUsed: iteration,
+    basisStateId: 0,
+    type: IstateType.basis,
+    status: IstateStatus.prepared,
+    pcoord: Float64Array.of(8),
+  };
 }
 
 /** Walker i continues walker i, except the first `recycled`, which start from new initial states. */
@@ -62,7 +76,16 @@ function preparedIteration(iteration: number, n: number, firstIstateId: number, 
   };
 }
 
-function completedIteration(p: PreparedIteration): CompletedIteration {
+/** Segments 0 … `recycled` - 1 end in the target and restart from initial states `firstIstateId`, … */
+function completedIteration(p: PreparedIteration, firstIstateId: number, recycled: number): CompletedIteration {
+  const target = new Int32Array(p.n).fill(-1);
+  const basisState = new Int32Array(p.n).fill(-1);
+  const istate = new Int32Array(p.n).fill(-1);
+  for (let i = 0; i < recycled; i++) {
+    target[i] = 0;
+    basisState[i] = 0;
+    istate[i] = firstIstateId + i;
+  }
   const pcoord = new Float32Array(p.n * SHAPE.len);
   for (let i = 0; i < p.n; i++) for (let t = 0; t < SHAPE.len; t++) pcoord[i * SHAPE.len + t] = p.initialPoints[i] - t * 1e-3;
   return {
@@ -70,8 +93,9 @@ function completedIteration(p: PreparedIteration): CompletedIteration {
     pcoord,
     cputime: new Float64Array(p.n).fill(1e-4),
     walltime: new Float64Array(p.n).fill(1e-4),
-    endpointType: new Uint8Array(p.n).fill(Endpoint.continues),
-    targetFlux: new Float64Array(1),
+    endpointType: Uint8Array.from({ length: p.n }, (_, i) => (i < recycled ? Endpoint.recycled : Endpoint.continues)),
+    targetFlux: Float64Array.of(recycled / p.n),
+    recycling: { target, basisState, istate },
     minBinProb: 1 / p.n,
     maxBinProb: 0.5,
     walltimeTotal: 1,
@@ -112,7 +136,7 @@ async function commitTimes(dir: string, n: number, commits: number): Promise<Tim
   const times: Timing[] = [];
   for (let k = 0; k < WARMUP + commits; k++) {
     const next = preparedIteration(prepared.iteration + 1, n, istates, recycled);
-    const record: IterationRecord = { prepared, completed: completedIteration(prepared), next };
+    const record: IterationRecord = { prepared, completed: completedIteration(prepared, istates, recycled), next };
     const t0 = performance.now();
     await store.commit(record, 'f'.repeat(64));
     const t1 = performance.now();
