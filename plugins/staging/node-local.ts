@@ -5,7 +5,7 @@
  * system out of the per-segment hot path, as the Summit runs had to by hand.
  */
 import { randomUUID } from 'node:crypto';
-import { cp, lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { posix, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +26,11 @@ export interface NodeLocalStagingOptions {
   stage?: string[];
   /** File-name patterns (`*`, `?`) of segment outputs the next iteration needs, also copied individually. */
   keep?: string[];
+  /**
+   * Names one run of the simulation (one `we run`) when runId names the simulation: a stage copy left by
+   * another session is replaced, so inputs edited between runs are copied afresh. Without it, any copy counts.
+   */
+  session?: string;
 }
 
 export interface GatherResult {
@@ -62,6 +67,18 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Entries named by digits only (iterations or segment ids), as numbers, ascending; none if `dir` is absent. */
+async function numberedEntries(dir: string): Promise<number[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names.filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+}
+
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -74,27 +91,47 @@ function processIsAlive(pid: number): boolean {
 export class NodeLocalStaging {
   /** `<localRoot>/we-<runId>`: everything this run keeps on the node. */
   readonly runDir: string;
+  /** Where the stage list is copied, laid out as under sharedRoot. */
+  readonly stagedRoot: string;
   readonly sharedRoot: string;
   private readonly stage: string[];
   private readonly keep: RegExp[];
+  private readonly session: string | undefined;
 
   constructor(options: NodeLocalStagingOptions) {
     if (!/^[A-Za-z0-9._-]+$/.test(options.runId)) {
       throw new WeError(`expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.runId)}`, 'staging runId');
     }
     this.runDir = join(options.localRoot ?? tmpdir(), `we-${options.runId}`);
+    this.stagedRoot = join(this.runDir, 'staged');
     this.sharedRoot = options.sharedRoot;
     this.stage = (options.stage ?? []).map((path) => canonicalMemberPath(path, 'staging stage list'));
     this.keep = (options.keep ?? []).map(keepPatternToRegExp);
+    this.session = options.session;
   }
 
   /** Where a staged path (relative to sharedRoot) lives on this node. */
   stagedPath(relativePath: string): string {
-    return join(this.runDir, 'staged', ...canonicalMemberPath(relativePath, 'staged path').split('/'));
+    return join(this.stagedRoot, ...canonicalMemberPath(relativePath, 'staged path').split('/'));
   }
 
   /**
-   * Copies the stage list to the node once per run. Processes on the node race for a lock directory; the
+   * The node-local copy of `relativePath` (relative to sharedRoot) if the stage list covers it (the entry itself
+   * or a directory above it), else undefined. Paths leaving sharedRoot are never staged.
+   */
+  stagedCopy(relativePath: string): string | undefined {
+    let path: string;
+    try {
+      path = canonicalMemberPath(relativePath, 'staged path');
+    } catch {
+      return undefined;
+    }
+    return this.stage.some((entry) => path === entry || path.startsWith(`${entry}/`)) ? this.stagedPath(path) : undefined;
+  }
+
+  /**
+   * Copies the stage list to the node once per run (with a session: once per session, replacing another
+   * session's copy). Processes on the node race for a lock directory; the
    * winner copies and writes the marker last, the others wait for the marker. A lock left by a dead process
    * is taken over. Returns true only in the call that did the copying.
    */
@@ -102,12 +139,16 @@ export class NodeLocalStaging {
     const marker = join(this.runDir, MARKER);
     await mkdir(this.runDir, { recursive: true });
     for (;;) {
-      if (await exists(marker)) return false;
+      if (await this.stagedBySession()) return false;
       if (await this.tryLock()) {
         try {
-          if (await exists(marker)) return false;
+          if (await this.stagedBySession()) return false;
+          // Another session's copy (or a half-made one) goes first, so no file removed from the list lingers.
+          await rm(marker, { force: true });
+          await rm(this.stagedRoot, { recursive: true, force: true });
           await this.copyStageList();
-          await writeFileAtomic(marker, `${JSON.stringify({ stage: this.stage, pid: process.pid, time: new Date().toISOString() })}\n`);
+          const record = { stage: this.stage, session: this.session, pid: process.pid, time: new Date().toISOString() };
+          await writeFileAtomic(marker, `${JSON.stringify(record)}\n`);
           return true;
         } finally {
           await rm(join(this.runDir, LOCK), { recursive: true, force: true });
@@ -119,11 +160,52 @@ export class NodeLocalStaging {
     }
   }
 
-  /** The node-local directory of a segment, `traj_segs/%06d/%06d` under runDir, created if needed. */
+  /**
+   * Removes the stage copy (this session's, or one left by a process that died) and, if no segment outputs are
+   * left (a failed iteration's stay, for inspection and for the next run to redo), the run directory itself.
+   * A copy being made, or in use by another live process, is left alone.
+   */
+  async release(): Promise<void> {
+    if (!(await exists(this.runDir)) || !(await this.tryLock())) return;
+    try {
+      const marker = await this.readMarker();
+      const inUse = marker !== null && marker.session !== this.session && typeof marker.pid === 'number' && processIsAlive(marker.pid);
+      if (inUse) return;
+      await rm(join(this.runDir, MARKER), { force: true });
+      await rm(this.stagedRoot, { recursive: true, force: true });
+    } finally {
+      await rm(join(this.runDir, LOCK), { recursive: true, force: true });
+    }
+    for (const dir of [join(this.runDir, TRAJ_SEGS), this.runDir]) {
+      try {
+        await rmdir(dir);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      }
+    }
+  }
+
+  /** The node-local directory of a segment, `traj_segs/%06d/%06d` under runDir (not created). */
+  segmentPath(iteration: number, segId: number): string {
+    return join(this.runDir, TRAJ_SEGS, ...segmentRelativePath(iteration, segId).split('/'));
+  }
+
+  /** The node-local directory of a segment, created if needed. */
   async segmentDir(iteration: number, segId: number): Promise<string> {
-    const dir = join(this.runDir, TRAJ_SEGS, ...segmentRelativePath(iteration, segId).split('/'));
+    const dir = this.segmentPath(iteration, segId);
     await mkdir(dir, { recursive: true });
     return dir;
+  }
+
+  /** Iterations that have a local directory (gathered ones have none), ascending. */
+  async localIterations(): Promise<number[]> {
+    return numberedEntries(join(this.runDir, TRAJ_SEGS));
+  }
+
+  /** Deletes an iteration's local outputs without gathering them: an interrupted iteration that will be redone. */
+  async discardIteration(iteration: number): Promise<void> {
+    await this.retire(join(this.runDir, TRAJ_SEGS), sixDigits(iteration, 'iteration'));
   }
 
   /**
@@ -138,7 +220,7 @@ export class NodeLocalStaging {
     const tarPath = join(sharedTrajSegs, iterationTarName(iteration, nodeName));
     await this.removeRetiredDirectories(localTrajSegs);
 
-    const segIds = await this.localSegmentIds(join(localTrajSegs, iterationName));
+    const segIds = await numberedEntries(join(localTrajSegs, iterationName));
     if (segIds.length === 0) {
       // Either no segment ran here or an earlier call finished the gather and removed the local tree.
       const gathered = await exists(indexPathFor(tarPath));
@@ -155,23 +237,45 @@ export class NodeLocalStaging {
       kept.push(member.path);
     }
 
-    // One rename retires the whole local iteration, so a crash during the deletion cannot leave a partial
-    // tree that a re-run would gather over the complete tar.
-    const retired = join(localTrajSegs, `${RETIRED_PREFIX}${iterationName}-${process.pid}`);
-    await rename(join(localTrajSegs, iterationName), retired);
-    await rm(retired, { recursive: true, force: true });
+    await this.retire(localTrajSegs, iterationName);
     return { tarPath, segIds, members: index.members.length, kept };
   }
 
-  private async localSegmentIds(localIterationDir: string): Promise<number[]> {
-    let names: string[];
+  /**
+   * One rename retires the whole local iteration, so a crash during the deletion cannot leave a partial tree
+   * that a re-run would gather over the complete tar.
+   */
+  private async retire(localTrajSegs: string, iterationName: string): Promise<void> {
+    const retired = join(localTrajSegs, `${RETIRED_PREFIX}${iterationName}-${process.pid}`);
     try {
-      names = await readdir(localIterationDir);
+      await rename(join(localTrajSegs, iterationName), retired);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    return names.filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+    await rm(retired, { recursive: true, force: true });
+  }
+
+  /** The record of a complete stage copy, or null when there is none. An unreadable record counts as foreign. */
+  private async readMarker(): Promise<{ session?: unknown; pid?: unknown } | null> {
+    let text: string;
+    try {
+      text = await readFile(join(this.runDir, MARKER), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as { session?: unknown; pid?: unknown };
+    } catch {
+      return {};
+    }
+  }
+
+  /** True when the stage copy is complete and, if this instance has a session, made by that session. */
+  private async stagedBySession(): Promise<boolean> {
+    const marker = await this.readMarker();
+    return marker !== null && (this.session === undefined || marker.session === this.session);
   }
 
   private async removeRetiredDirectories(localTrajSegs: string): Promise<void> {
