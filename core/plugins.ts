@@ -95,6 +95,11 @@ export interface Propagator {
   propagate(task: SegmentTask, signal?: AbortSignal): Promise<SegmentResult>;
   /** Progress coordinate of basis states that have none inline in we.yaml (WESTPA's get_pcoord). */
   basisStatePcoords?(states: BasisState[]): Promise<Float64Array>;
+  /**
+   * Every iteration before `nextIteration` is durable; any begun from `nextIteration` on will be redone. Called
+   * around each iteration and at the end of a run (idempotent), e.g. to gather outputs kept on the node.
+   */
+  iterationsDurable?(nextIteration: number): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -26,10 +26,12 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
     const outcome = await runSimulation(ctx, {
       ...flags,
       signal: controller.signal,
+      hooks: [ctx.propagatorHooks],
       onIterationStart: (i, n) => reporter.iterationStart(i, n),
       onProgress: (i, p) => reporter.segments(i, p),
       onIterationEnd: (summary, journal) => reporter.iterationEnd(summary, lastIteration, journal.occupiedBins),
     });
+    await ctx.iterationsDurable(outcome.journal.iteration);
     reporter.done();
     console.log(`${outcome.state}: ${outcome.reason}; ${outcome.iterationsRun} iteration(s) run, next is ${outcome.journal.iteration}`);
     return outcome.state === 'stopped' && signalCode ? signalCode : 0;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { RunConfig } from '../config/types.js';
 import type {
   BinMapper,
+  IterationHooks,
   PluginRegistry,
   ProgressCoordinate,
   Propagator,
@@ -31,6 +32,13 @@ export interface RunContext {
   /** Created on first use: `we status` and `we truncate` never start a propagator. */
   propagator(): Promise<Propagator>;
   workManager(): Promise<WorkManager>;
+  /**
+   * Hooks telling the propagator which iterations are durable (Propagator.iterationsDurable), for
+   * RunOptions.hooks; call `iterationsDurable` once more when a run ends, so a run with nothing left to do
+   * still finishes what an interrupted one left.
+   */
+  propagatorHooks: IterationHooks;
+  iterationsDurable(nextIteration: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +75,9 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
   let propagator: Promise<Propagator> | undefined;
   let workManager: Promise<WorkManager> | undefined;
   const getPropagator = () => (propagator ??= createPropagator(plugins, config.propagator.options));
+  const iterationsDurable = async (nextIteration: number) => {
+    await (await getPropagator()).iterationsDurable?.(nextIteration);
+  };
   return {
     config,
     plugins,
@@ -78,6 +89,11 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
     journalFile: journalPath(config.store.path),
     statusFile: `${dirname(config.store.path)}/we-status.json`,
     propagator: getPropagator,
+    propagatorHooks: {
+      beforeIteration: (prepared) => iterationsDurable(prepared.iteration),
+      afterIteration: (record) => iterationsDurable(record.next.iteration),
+    },
+    iterationsDurable,
     workManager: () =>
       (workManager ??= createWorkManager(plugins, getPropagator, {
         ...config.workManager.options,
