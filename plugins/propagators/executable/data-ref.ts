@@ -68,8 +68,13 @@ export class RefTemplate {
       }
       out += pad(String(values[part.field]), part.width, part.zeroPad);
     }
-    return resolve(this.simRoot, expandUser(expandVars(out, this.simRoot)));
+    return expandPath(out, this.simRoot);
   }
+}
+
+/** $VAR, ${VAR} and a leading ~ expanded (as WESTPA's data refs), then resolved against the simulation root. */
+export function expandPath(text: string, simRoot: string): string {
+  return resolve(simRoot, expandUser(expandVars(text, simRoot)));
 }
 
 /** As Python's format: zero padding goes after a minus sign ({:06d} of -1 is -00001). */

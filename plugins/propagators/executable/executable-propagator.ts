@@ -18,6 +18,7 @@ import { randomEnv } from './random-env.js';
 import { ReturnFileDir, returnVariable, type ReturnFiles } from './return-files.js';
 import { runChild, terminateGroup } from './run-child.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
+import { SegmentStaging } from './segment-staging.js';
 import { readTextMatrix } from './text-matrix.js';
 
 interface SegmentOutput {
@@ -66,7 +67,8 @@ export async function createExecutablePropagator(
   };
   const logsDir = resolve(ctx.simRoot, options.logs);
   await mkdir(logsDir, { recursive: true });
-  return new ExecutablePropagator(ctx, options, runseg, getPcoord, refs, logsDir, await ReturnFileDir.create());
+  const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file);
+  return new ExecutablePropagator(ctx, options, runseg, getPcoord, refs, logsDir, await ReturnFileDir.create(), staging);
 }
 
 class ExecutablePropagator implements Propagator {
@@ -84,6 +86,7 @@ class ExecutablePropagator implements Propagator {
     private readonly refs: RefTemplates,
     private readonly logsDir: string,
     private readonly returnDir: ReturnFileDir,
+    private readonly staging: SegmentStaging | undefined,
   ) {
     this.userEnv = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
   }
@@ -114,16 +117,17 @@ class ExecutablePropagator implements Propagator {
     const iteration = task.iteration;
     const segId = task.segIds[index];
     const context = `iteration ${iteration}, segment ${segId}`;
-    const place = segmentEnv(task, index, this.ctx.simRoot, this.refs);
+    await this.staging?.prepare();
+    const place = segmentEnv(task, index, this.ctx.simRoot, this.refs, this.staging?.segmentDir(iteration, segId));
     await freshDirectory(place.dataRef);
     const returns = this.returnDir.files(`iter${pad6(iteration)}-seg${pad6(segId)}`, this.options.datasets);
     const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
     const logStem = join(this.logsDir, `iter_${pad6(iteration)}_seg_${pad6(segId)}`);
     const logPath = `${logStem}.log`;
     const outcome = await runChild({
-      file: this.runseg,
+      file: this.staging?.script(this.runseg) ?? this.runseg,
       cwd: place.dataRef,
-      env: { ...this.userEnv, ...randomEnv(rng), ...place.env, ...returns.env },
+      env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env },
       logPath,
       timeoutSeconds: this.options.timeout,
       signal,
@@ -257,9 +261,15 @@ class ExecutablePropagator implements Propagator {
     }
   }
 
+  /** With staging, gathers the node's durable iterations to the shared file system. */
+  async iterationsDurable(nextIteration: number): Promise<void> {
+    await this.staging?.settle(nextIteration);
+  }
+
   async close(): Promise<void> {
     for (const group of this.running) terminateGroup(group);
     await this.returnDir.remove();
+    await this.staging?.release();
     await (await this.model)?.close?.();
   }
 }

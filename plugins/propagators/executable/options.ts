@@ -8,10 +8,22 @@ const datasetName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a name of letters, digits and _ (it becomes WEST_<NAME>_RETURN)')
   .refine((name) => name.toLowerCase() !== 'pcoord', 'pcoord is always returned; list only extra datasets');
 
+/** Node-local execution (see plugins/staging/node-local.ts); absent: segments run in the shared segment_ref. */
+const staging = z.strictObject({
+  /** Node-local base directory; `$VAR` and `~` are expanded. Default $TMPDIR or /tmp. */
+  local_root: z.string().min(1).optional(),
+  /** Paths relative to the simulation root copied to each node once per run. */
+  stage: z.array(z.string().min(1)).default([]),
+  /** File names (`*`, `?` allowed) copied individually to the shared segment directory for the next iteration. */
+  keep: z.array(z.string().min(1)).default([]),
+});
+
+const DEFAULT_SEGMENT_REF = 'traj_segs/{iter:06d}/{seg:06d}';
+
 const schema = z.strictObject({
   runseg: z.string().min(1),
   get_pcoord: z.string().min(1).optional(),
-  segment_ref: z.string().min(1).default('traj_segs/{iter:06d}/{seg:06d}'),
+  segment_ref: z.string().min(1).default(DEFAULT_SEGMENT_REF),
   bstate_ref: z.string().min(1).default('bstates/{auxref}'),
   istate_ref: z.string().min(1).default('istates/{istate}'),
   timeout: z.number().positive().optional(),
@@ -21,6 +33,7 @@ const schema = z.strictObject({
   trajectory: z.string().min(1).optional(),
   bstate_structure: z.string().min(1).default('bstate.pdb'),
   logs: z.string().min(1).default('seg_logs'),
+  staging: staging.optional(),
 });
 
 export type ExecutableOptions = z.infer<typeof schema>;
@@ -31,13 +44,12 @@ export const OPTIONS_FIELD = 'propagator.options';
 export function parseExecutableOptions(raw: Record<string, unknown>, file: string): ExecutableOptions {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const known = Object.keys(schema.shape);
     const problems: ConfigProblem[] = parsed.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
         ? issue.keys.map((key) => ({
             file,
-            field: `${OPTIONS_FIELD}.${key}`,
-            message: `unknown option (did you mean '${closest(key, known)}'?)`,
+            field: fieldPath([OPTIONS_FIELD, ...issue.path, key]),
+            message: `unknown option (did you mean '${closest(key, Object.keys((issue.path[0] === 'staging' ? staging : schema).shape))}'?)`,
           }))
         : [{ file, field: fieldPath([OPTIONS_FIELD, ...issue.path]), message: issue.message }],
     );
@@ -50,6 +62,15 @@ export function parseExecutableOptions(raw: Record<string, unknown>, file: strin
         file,
         field: `${OPTIONS_FIELD}.trajectory`,
         message: "expected the trajectory file name (e.g. seg.dcd) because pcoord_from is 'trajectory'",
+      },
+    ]);
+  }
+  if (options.staging && options.segment_ref !== DEFAULT_SEGMENT_REF) {
+    throw configError([
+      {
+        file,
+        field: `${OPTIONS_FIELD}.segment_ref`,
+        message: `staging lays segments out as ${DEFAULT_SEGMENT_REF} (node-local, and the kept files on the shared file system); remove segment_ref or staging`,
       },
     ]);
   }

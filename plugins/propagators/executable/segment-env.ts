@@ -18,12 +18,14 @@ export interface SegmentPlace {
  * For a new trajectory WESTPA points WEST_PARENT_DATA_REF at the basis state's data ref (for basis-type initial
  * states, the only kind `we` makes) and leaves WEST_PARENT_ID as the segment's negative parent id.
  * Continuing segments get no WEST_BSTATE_* / WEST_ISTATE_* variables, as in WESTPA.
+ * `localDir`: where the segment runs instead of its data ref (node-local staging); the parent's data ref stays
+ * the shared one, where the files the next iteration needs are kept.
  */
-export function segmentEnv(task: SegmentTask, index: number, simRoot: string, refs: RefTemplates): SegmentPlace {
+export function segmentEnv(task: SegmentTask, index: number, simRoot: string, refs: RefTemplates, localDir?: string): SegmentPlace {
   const iteration = task.iteration;
   const segId = task.segIds[index];
   const parentId = task.parentIds[index];
-  const dataRef = refs.segment.render({ iter: iteration, seg: segId });
+  const dataRef = localDir ?? refs.segment.render({ iter: iteration, seg: segId });
   const env: Record<string, string> = {
     WEST_SIM_ROOT: simRoot,
     WEST_CURRENT_ITER: String(iteration),
