@@ -13,6 +13,6 @@ else
 fi
 
 node "$WEST_SIM_ROOT/../../dist/plugins/engines/go-model/go-md.js" \
-  --native "$WEST_SIM_ROOT/native.pdb" "${start[@]}" \
+  --native "${WE_STAGED_ROOT:-$WEST_SIM_ROOT}/native.pdb" "${start[@]}" \
   --restart-out seg.rst --dcd seg.dcd --atoms ca \
   --steps 2000 --frames 10 --temperature 300 --seed "$WEST_RAND32" > seg.log
