@@ -3,12 +3,6 @@
 import { parseArgs } from 'node:util';
 import { WeError } from '../core/errors.js';
 import { parseWallclock } from '../core/config/wallclock.js';
-import { initCommand } from './commands/init.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
-import { truncateCommand } from './commands/truncate.js';
-import { pcoordCommand } from './commands/pcoord.js';
-import { extractCommand } from './commands/extract.js';
 
 const USAGE = `usage: we <command> [options]
 
@@ -63,28 +57,29 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = values.config!;
   switch (command) {
+    // Each command loads only its own code: start-up time is what a batch job and a signal race see.
     case 'init':
-      await initCommand(config, values.force!);
+      await (await import('./commands/init.js')).initCommand(config, values.force!);
       return 0;
     case 'run':
-      return runCommand(config, {
+      return (await import('./commands/run.js')).runCommand(config, {
         ...(values['max-iter'] !== undefined ? { maxIterations: positiveInteger(values['max-iter'], '--max-iter') } : {}),
         ...(values['max-wallclock'] !== undefined ? { maxWallclock: wallclockSeconds(values['max-wallclock']) } : {}),
       });
     case 'status':
-      await statusCommand(config, values.json!);
+      await (await import('./commands/status.js')).statusCommand(config, values.json!);
       return 0;
     case 'truncate':
       if (rest.length !== 1) throw new WeError('truncate: expected one iteration number, e.g. `we truncate 10`');
-      await truncateCommand(config, positiveInteger(rest[0], 'truncate N'));
+      await (await import('./commands/truncate.js')).truncateCommand(config, positiveInteger(rest[0], 'truncate N'));
       return 0;
     case 'pcoord':
       if (!values.model || rest.length === 0) throw new WeError('pcoord: expected --model DIR and at least one structure or trajectory file');
-      await pcoordCommand(values.model, rest);
+      await (await import('./commands/pcoord.js')).pcoordCommand(values.model, rest);
       return 0;
     case 'extract':
       if (rest.length < 2 || rest.length > 3) throw new WeError('extract: expected ITER SEG [FILE], e.g. `we extract 12 5 seg.dcd`');
-      await extractCommand(config, positiveInteger(rest[0], 'extract ITER'), nonNegativeInteger(rest[1], 'extract SEG'), rest[2]);
+      await (await import('./commands/extract.js')).extractCommand(config, positiveInteger(rest[0], 'extract ITER'), nonNegativeInteger(rest[1], 'extract SEG'), rest[2]);
       return 0;
     default:
       throw new WeError(`unknown command '${command}'\n${USAGE}`);

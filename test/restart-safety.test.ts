@@ -53,10 +53,12 @@ describe('restart safety: kill -9 at any point, then `we run` again, equals the 
     const dir = copyExample('odld');
     expect((await we(['init'], dir)).exitCode).toBe(0);
     const child = execa('node', [weBin, 'run', '--max-iter', ITERATIONS], { cwd: dir, reject: false, all: true });
-    await new Promise((r) => setTimeout(r, 400));
+    // Signal once the run is under way (its first iteration logged), whatever the machine's start-up time.
+    await new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => /iteration 1:/.test(String(chunk)) && resolve()));
     child.kill('SIGTERM');
     const stopped = await child;
-    expect([0, 143]).toContain(stopped.exitCode);
+    expect(stopped.exitCode, stopped.all).toBe(143);
+    expect(stopped.stdout).toMatch(/^stopped: stopped by signal/m);
     const finish = await we(['run', '--max-iter', ITERATIONS], dir);
     expect(finish.exitCode, finish.all).toBe(0);
     expect(await dump(dir)).toEqual(reference);

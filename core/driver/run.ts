@@ -54,6 +54,9 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
 
   try {
     while (journal.iteration <= lastIteration) {
+      // An in-process propagator never leaves the microtask queue; without this turn of the event loop a
+      // SIGINT/SIGTERM handler would not run until the whole run had ended.
+      await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) return finish('stopped', `stopped by signal before iteration ${journal.iteration}`);
       if (wallclock !== undefined) {
         const elapsed = (performance.now() - started) / 1000;
