@@ -12,10 +12,10 @@ import { NodeLocalStaging } from '../../staging/node-local.js';
 import { expandPath } from './data-ref.js';
 import { OPTIONS_FIELD, type ExecutableOptions } from './options.js';
 
-export type StagingOptions = NonNullable<ExecutableOptions['staging']>;
+type StagingOptions = NonNullable<ExecutableOptions['staging']>;
 
 /** Told to run scripts so they can read staged inputs from the node (`$WE_STAGED_ROOT/native.pdb`). */
-export const STAGED_ROOT_VARIABLE = 'WE_STAGED_ROOT';
+const STAGED_ROOT_VARIABLE = 'WE_STAGED_ROOT';
 
 /**
  * Names the simulation, not the invocation: a later `we run` on the same node must find the iterations an
