@@ -11,31 +11,40 @@ async function dump(dir: string) {
 }
 
 async function undisturbedRun(): Promise<string> {
-  const dir = copyExample('odld');
-  expect((await we(['init'], dir)).exitCode).toBe(0);
+  const dir = await initialised();
   const run = await we(['run', '--max-iter', ITERATIONS], dir);
   expect(run.exitCode, run.all).toBe(0);
+  return dir;
+}
+
+/** `we run` to the end after whatever happened to `dir`, then the file must equal the reference bit for bit. */
+async function resumeAndCompare(dir: string, reference: Awaited<ReturnType<typeof dump>>): Promise<void> {
+  const finish = await we(['run', '--max-iter', ITERATIONS], dir);
+  expect(finish.exitCode, finish.all).toBe(0);
+  expect(await dump(dir)).toEqual(reference);
+}
+
+/** A fresh copy of the example, initialised. */
+async function initialised(): Promise<string> {
+  const dir = copyExample('odld');
+  expect((await we(['init'], dir)).exitCode).toBe(0);
   return dir;
 }
 
 describe('restart safety: kill -9 at any point, then `we run` again, equals the undisturbed run', () => {
   it('survives SIGKILL at named points: after propagation, after resampling, after the journal, inside the HDF5 write', async () => {
     const reference = await dump(await undisturbedRun());
-    const dir = copyExample('odld');
-    expect((await we(['init'], dir)).exitCode).toBe(0);
+    const dir = await initialised();
     for (const fault of ['propagated:2', 'resampled:4', 'journaled:6', 'store-midwrite:8', 'store-midwrite:9', 'committed:10']) {
       const crashed = await we(['run', '--max-iter', ITERATIONS], dir, { WE_FAULT: fault });
       expect(crashed.signal, `${fault}: ${crashed.all}`).toBe('SIGKILL');
     }
-    const finish = await we(['run', '--max-iter', ITERATIONS], dir);
-    expect(finish.exitCode, finish.all).toBe(0);
-    expect(await dump(dir)).toEqual(reference);
+    await resumeAndCompare(dir, reference);
   });
 
   it('survives SIGKILL at arbitrary times from outside the process', async () => {
     const reference = await dump(await undisturbedRun());
-    const dir = copyExample('odld');
-    expect((await we(['init'], dir)).exitCode).toBe(0);
+    const dir = await initialised();
     // Node starts in ~0.1-0.2 s; the delays spread the kills over start-up, propagation and writes.
     for (const delayMs of [250, 330, 410, 490, 570]) {
       const child = execa('node', [weBin, 'run', '--max-iter', ITERATIONS], { cwd: dir, reject: false });
@@ -43,15 +52,12 @@ describe('restart safety: kill -9 at any point, then `we run` again, equals the 
       child.kill('SIGKILL');
       await child;
     }
-    const finish = await we(['run', '--max-iter', ITERATIONS], dir);
-    expect(finish.exitCode, finish.all).toBe(0);
-    expect(await dump(dir)).toEqual(reference);
+    await resumeAndCompare(dir, reference);
   });
 
   it('stops cleanly on SIGTERM and resumes to the same result', async () => {
     const reference = await dump(await undisturbedRun());
-    const dir = copyExample('odld');
-    expect((await we(['init'], dir)).exitCode).toBe(0);
+    const dir = await initialised();
     const child = execa('node', [weBin, 'run', '--max-iter', ITERATIONS], { cwd: dir, reject: false, all: true });
     // Signal once the run is under way (its first iteration logged), whatever the machine's start-up time.
     await new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => /iteration 1:/.test(String(chunk)) && resolve()));
@@ -59,9 +65,7 @@ describe('restart safety: kill -9 at any point, then `we run` again, equals the 
     const stopped = await child;
     expect(stopped.exitCode, stopped.all).toBe(143);
     expect(stopped.stdout).toMatch(/^stopped: stopped by signal/m);
-    const finish = await we(['run', '--max-iter', ITERATIONS], dir);
-    expect(finish.exitCode, finish.all).toBe(0);
-    expect(await dump(dir)).toEqual(reference);
+    await resumeAndCompare(dir, reference);
   });
 
   it('truncates like w_truncate and re-runs the removed iterations identically', async () => {
@@ -72,8 +76,6 @@ describe('restart safety: kill -9 at any point, then `we run` again, equals the 
     const afterCut = await dump(dir);
     expect(afterCut.current).toBe(5);
     expect(Object.keys(afterCut.iterations)).toHaveLength(5);
-    const rerun = await we(['run', '--max-iter', ITERATIONS], dir);
-    expect(rerun.exitCode, rerun.all).toBe(0);
-    expect(await dump(dir)).toEqual(reference);
+    await resumeAndCompare(dir, reference);
   });
 });
