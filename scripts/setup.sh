@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 need=()
 /usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null || need+=(python3-h5py python3-numpy)
+# OpenMM 7.7 for examples/openmm-chignolin (libopenmm-plugins: without it only the slow Reference platform loads).
+{ /usr/bin/python3 -c 'import simtk.openmm' 2>/dev/null && dpkg -s libopenmm-plugins >/dev/null 2>&1; } ||
+  need+=(python3-simtk libopenmm-plugins)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing Debian packages: ${need[*]} (run as root or: sudo apt-get install ${need[*]})" >&2
