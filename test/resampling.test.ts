@@ -316,3 +316,15 @@ describe('createResampler', () => {
     for (let j = 0; j < 4; j++) expect(parentsOf(merged, j)).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe('weight limits and rounding', () => {
+  it('merges a bin holding all the probability to a target of 1 under the default limit of 1', () => {
+    // Weights that sum to 1 only within rounding (here 1 + 4e-16) must not count as above the limit.
+    const weights = Array.from({ length: 45 }, (_, i) => Math.pow(10, -i / 4));
+    const total = weights.reduce((a, b) => a + b, 0);
+    const input = inputOf({ weights: weights.map((w) => w / total), targets: [1] });
+    const out = resample(input);
+    expect(out.n).toBe(1);
+    checkResampled(input, out, 1);
+  });
+});

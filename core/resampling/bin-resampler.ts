@@ -23,7 +23,7 @@ import type { ResampleInput, ResampleOutput, Resampler } from '../plugins.js';
 import type { Random } from '../random.js';
 import { BinWorkspace } from './bin-workspace.js';
 import { ResampleOutputBuilder } from './output-builder.js';
-import { allowedChildren, canMerge, canSplitInTwo, checkThresholds } from './thresholds.js';
+import { aboveLargest, allowedChildren, canMerge, canSplitInTwo, checkThresholds } from './thresholds.js';
 import { compensatedSum } from './weight-checks.js';
 
 export interface BinResamplerOptions {
@@ -150,7 +150,7 @@ export class BinResampler implements Resampler {
   private splitByThreshold(largest: number, smallest: number): void {
     const ws = this.ws;
     let split = false;
-    for (let p = ws.tail - 1; p >= ws.head && ws.weight[ws.order[p]] > largest; p--) {
+    for (let p = ws.tail - 1; p >= ws.head && aboveLargest(ws.weight[ws.order[p]], largest); p--) {
       const w = ws.weight[ws.order[p]];
       const m = allowedChildren(w, Math.ceil(w / largest), smallest);
       if (m > MAX_CHILDREN) {

@@ -20,8 +20,19 @@ export function canSplitInTwo(weight: number, smallest: number): boolean {
   return allowedChildren(weight, 2, smallest) === 2;
 }
 
+/** Rounding the limit forgives, the same as weight conservation's: 1e-12 relative. */
+const LIMIT_ROUNDING = 1e-12;
+
+/**
+ * Whether `weight` is above the largest allowed. Weights that sum to 1 only within rounding must not count as
+ * above the default limit of 1: a bin holding all the probability could otherwise never merge to a target of 1.
+ */
+export function aboveLargest(weight: number, largest: number): boolean {
+  return weight > largest * (1 + LIMIT_ROUNDING);
+}
+
 export function canMerge(mergedWeight: number, largest: number): boolean {
-  return mergedWeight <= largest;
+  return !aboveLargest(mergedWeight, largest);
 }
 
 /** Rejects limits no resampling can satisfy; WESTPA also refuses equal limits. */
