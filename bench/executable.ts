@@ -1,10 +1,12 @@
 /**
  * Executable propagator throughput: segments/s through the propagator with a trivial run script (one child
- * process per segment), serial and two at a time, against the bare cost of spawning the same script with execa
- * in the same process (no data ref, log, return-file or pcoord handling). WESTPA's executable propagator with
+ * process per segment), serial and two at a time, against the bare cost of spawning the same script in the same
+ * process (no data ref, log, return-file or pcoord handling) with Node's child_process.spawn (the floor) and
+ * with execa. WESTPA's executable propagator with
  * a trivial run script: 335 segments/s serial, 275–300/s with 2 processes. Reported: the median over rounds.
  * Run: npx tsc && node dist/bench/executable.js
  */
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,28 +73,34 @@ export async function main(): Promise<void> {
     const bareReturn = join(simRoot, 'bare-pcoord');
     const bare = () =>
       execa('/bin/sh', [script], { env: { WEST_PCOORD_RETURN: bareReturn }, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' });
+    const bareSpawn = () =>
+      new Promise<void>((done, fail) => {
+        const child = spawn(script, [], { env: { ...process.env, WEST_PCOORD_RETURN: bareReturn }, stdio: 'ignore' });
+        child.once('error', fail);
+        child.once('close', () => done());
+      });
     const viaPropagator = (i: number) => propagator.propagate(segmentTask(i));
 
+    await pool(WARMUP, 1, bareSpawn);
     await pool(WARMUP, 1, bare);
     await pool(WARMUP, 1, viaPropagator);
-    const modes = [
-      { name: 'bare execa /bin/sh runseg.sh', width: 1, job: bare, rounds: [] as number[] },
-      { name: 'executable propagator', width: 1, job: viaPropagator, rounds: [] as number[] },
-      { name: 'bare execa /bin/sh runseg.sh', width: 2, job: bare, rounds: [] as number[] },
-      { name: 'executable propagator', width: 2, job: viaPropagator, rounds: [] as number[] },
-    ];
+    const modes = [1, 2].flatMap((width) => [
+      { name: 'bare child_process.spawn runseg.sh', width, job: bareSpawn, rounds: [] as number[] },
+      { name: 'bare execa /bin/sh runseg.sh', width, job: bare, rounds: [] as number[] },
+      { name: 'executable propagator', width, job: viaPropagator, rounds: [] as number[] },
+    ]);
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of modes) mode.rounds.push(await pool(SEGMENTS_PER_ROUND, mode.width, mode.job));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     console.log(`trivial runseg.sh, pcoord len 1; median of ${ROUNDS} interleaved rounds of ${SEGMENTS_PER_ROUND} segments`);
-    console.log('mode                            concurrent  segments/s  ms/segment  vs bare');
+    console.log('mode                                concurrent  segments/s  ms/segment  vs spawn');
     for (const mode of modes) {
       const seconds = median(mode.rounds);
       const bareSeconds = median(modes.find((m) => m.width === mode.width)!.rounds);
       console.log(
-        `${mode.name.padEnd(32)}${String(mode.width).padStart(10)}${(SEGMENTS_PER_ROUND / seconds).toFixed(0).padStart(12)}` +
-          `${((1000 * seconds) / SEGMENTS_PER_ROUND).toFixed(2).padStart(12)}${(seconds / bareSeconds).toFixed(2).padStart(8)}x`,
+        `${mode.name.padEnd(36)}${String(mode.width).padStart(10)}${(SEGMENTS_PER_ROUND / seconds).toFixed(0).padStart(12)}` +
+          `${((1000 * seconds) / SEGMENTS_PER_ROUND).toFixed(2).padStart(12)}${(seconds / bareSeconds).toFixed(2).padStart(9)}x`,
       );
     }
     console.log('WESTPA 2 executable propagator (reference notes): 335 segments/s serial, 275-300/s with 2 processes');

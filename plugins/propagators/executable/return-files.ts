@@ -4,6 +4,7 @@
  * `>` or `>>` works the same, and a file never written reads as empty. Each saves file system round trips,
  * which dominate the cost of a trivial segment.
  */
+import { unlinkSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +42,15 @@ export class ReturnFileDir {
       paths[name] = path;
       env[returnVariable(name)] = path;
     }
+    // Synchronous: unlinking a small local file is cheaper than a thread-pool round trip.
     const remove = async () => {
-      await Promise.all(Object.values(paths).map((path) => rm(path, { force: true })));
+      for (const path of Object.values(paths)) {
+        try {
+          unlinkSync(path);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      }
     };
     const keep = async (destination: (name: string) => string) => {
       for (const [name, path] of Object.entries(paths)) {

@@ -1,10 +1,11 @@
 /**
  * Runs one script as WESTPA does (executed directly, so it needs a #! line and the execute bit; stdin from
  * /dev/null; stdout and stderr together into a log file), in its own process group so that a timeout or a
- * cancellation can kill everything the script started.
+ * cancellation can kill everything the script started. Node's own spawn, with the log's descriptor handed to
+ * the child as is: no output passes through this process, and nothing per child is set up beyond the exit.
  */
-import { open } from 'node:fs/promises';
-import { execa, type StdoutStderrOption } from 'execa';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { openCpuWindow } from './cpu-window.js';
 
 export interface ChildSpec {
@@ -48,64 +49,70 @@ export function terminateGroup(pid: number): void {
   setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref();
 }
 
-export async function runChild(spec: ChildSpec): Promise<ChildOutcome> {
-  const log = await open(spec.logPath, 'w');
+export function runChild(spec: ChildSpec): Promise<ChildOutcome> {
   const start = performance.now();
+  const log = openSync(spec.logPath, 'w');
   const closeCpuWindow = openCpuWindow();
-  let windowClosed = false;
+  const walltime = () => (performance.now() - start) / 1000;
+  let child;
+  try {
+    child = spawn(spec.file, [], {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
+  } catch (err) {
+    // Failures found only once exec ran (ENOEXEC, ENOTDIR, ...) are thrown; ENOENT and EACCES come as 'error'.
+    closeCpuWindow();
+    return Promise.resolve({ timedOut: false, cancelled: false, spawnError: errnoCode(err), walltime: walltime() });
+  } finally {
+    // The child holds its own copy of the descriptor.
+    closeSync(log);
+  }
+  const group = child.pid;
   let timedOut = false;
   let cancelled = false;
+  let spawnError: string | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  let pid: number | undefined;
-  // execa accepts a file descriptor (passed to the child as is, no piping through Node), but its types only
-  // admit numeric literals.
-  const logFd = log.fd as StdoutStderrOption;
-  try {
-    const child = execa(spec.file, [], {
-      cwd: spec.cwd,
-      env: spec.env,
-      stdin: 'ignore',
-      stdout: logFd,
-      stderr: logFd,
-      detached: true,
-      reject: false,
-    });
-    pid = child.pid;
-    if (pid !== undefined) {
-      const group = pid;
-      spec.running.add(group);
-      if (spec.timeoutSeconds !== undefined) {
-        timer = setTimeout(() => {
-          timedOut = true;
-          terminateGroup(group);
-        }, spec.timeoutSeconds * 1000);
-      }
-      onAbort = () => {
-        cancelled = true;
+  const onAbort = () => {
+    cancelled = true;
+    if (group !== undefined) terminateGroup(group);
+  };
+  if (group !== undefined) {
+    spec.running.add(group);
+    if (spec.timeoutSeconds !== undefined) {
+      timer = setTimeout(() => {
+        timedOut = true;
         terminateGroup(group);
-      };
-      if (spec.signal?.aborted) onAbort();
-      else spec.signal?.addEventListener('abort', onAbort, { once: true });
+      }, spec.timeoutSeconds * 1000);
     }
-    const result = await child;
-    const cputime = closeCpuWindow();
-    windowClosed = true;
-    return {
-      exitCode: result.exitCode,
-      killedBy: result.signal,
-      timedOut,
-      cancelled,
-      spawnError: pid === undefined ? String(result.code ?? 'spawn failed') : undefined,
-      cputime,
-      walltime: (performance.now() - start) / 1000,
-    };
-  } finally {
-    // Balances openCpuWindow when spawning threw.
-    if (!windowClosed) closeCpuWindow();
-    if (pid !== undefined) spec.running.delete(pid);
-    clearTimeout(timer);
-    if (onAbort) spec.signal?.removeEventListener('abort', onAbort);
-    await log.close();
+    if (spec.signal?.aborted) onAbort();
+    else spec.signal?.addEventListener('abort', onAbort, { once: true });
   }
+  return new Promise((resolve) => {
+    child.once('error', (err) => {
+      spawnError = errnoCode(err);
+    });
+    child.once('close', (code, signal) => {
+      const cputime = closeCpuWindow();
+      if (group !== undefined) spec.running.delete(group);
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', onAbort);
+      resolve({
+        // Node reports a failed start as a negative errno exit code; that is no exit of the script's.
+        exitCode: group === undefined ? undefined : (code ?? undefined),
+        killedBy: signal ?? undefined,
+        timedOut,
+        cancelled,
+        spawnError: group === undefined ? (spawnError ?? 'spawn failed') : undefined,
+        cputime,
+        walltime: walltime(),
+      });
+    });
+  });
+}
+
+function errnoCode(err: unknown): string {
+  return String((err as NodeJS.ErrnoException).code ?? 'spawn failed');
 }

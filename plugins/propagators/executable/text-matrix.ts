@@ -2,7 +2,7 @@
  * Reads the whitespace-separated number tables that run scripts write to WEST_*_RETURN files, accepting what
  * numpy.loadtxt accepts by default ('#' comments, blank lines, nan/inf) and rejecting ragged rows.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { WeError } from '../../../core/errors.js';
 
 export interface TextMatrix {
@@ -25,13 +25,15 @@ function parseNumber(token: string): number | undefined {
 }
 
 /**
+ * Async for its callers, but the read is synchronous: return files are a few lines, and a thread-pool round
+ * trip costs more than reading them.
  * `label` names the file in errors (e.g. `WEST_PCOORD_RETURN /tmp/…/pcoord`), which point at label:line;
  * `context` (e.g. `iteration 3, segment 7`) starts every message.
  */
 export async function readTextMatrix(path: string, label: string, context: string): Promise<TextMatrix> {
   let text = '';
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     // A return file the script never wrote is empty, as WESTPA's pre-created one would be.
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
