@@ -1,14 +1,22 @@
-/** The plugins `we` ships, by the names we.yaml uses for them. */
+/**
+ * The plugins `we` ships, by the names we.yaml uses for them. Each is loaded when a run first asks for it, so
+ * an ODLD run never loads onnxruntime and `we status` loads nothing heavy.
+ */
 import type { PluginRegistry } from '../core/plugins.js';
-import { createOdldPropagator } from './propagators/odld/odld-propagator.js';
-import { createExecutablePropagator } from './propagators/executable/index.js';
-import { createLocalWorkManager } from './work-managers/local-work-manager.js';
-import { createWestH5Store } from './stores/westh5/index.js';
-import { createOnnxProgressCoordinate } from './pcoord-onnx/index.js';
 
 export const builtinPlugins: PluginRegistry = {
-  propagators: { odld: createOdldPropagator, executable: createExecutablePropagator },
-  workManagers: { local: createLocalWorkManager },
-  stores: { westh5: createWestH5Store },
-  progressCoordinates: { onnx: createOnnxProgressCoordinate },
+  propagators: {
+    odld: async (ctx, options) => (await import('./propagators/odld/odld-propagator.js')).createOdldPropagator(ctx, options),
+    executable: async (ctx, options) => (await import('./propagators/executable/index.js')).createExecutablePropagator(ctx, options),
+  },
+  workManagers: {
+    local: async (ctx, propagator, options) =>
+      (await import('./work-managers/local-work-manager.js')).createLocalWorkManager(ctx, propagator, options),
+  },
+  stores: {
+    westh5: async (ctx, options) => (await import('./stores/westh5/index.js')).createWestH5Store(ctx, options),
+  },
+  progressCoordinates: {
+    onnx: async (ctx, options) => (await import('./pcoord-onnx/index.js')).createOnnxProgressCoordinate(ctx, options),
+  },
 };
