@@ -5,7 +5,8 @@ import type { IterationSummary } from '../core/driver/journal.js';
 export interface ProgressReporter {
   iterationStart(iteration: number, walkers: number): void;
   segments(iteration: number, progress: WorkProgress): void;
-  iterationEnd(summary: IterationSummary, lastIteration: number, occupiedBins: number): void;
+  /** `next`: the walkers the iteration's resampling prepared, and the bins they occupy. */
+  iterationEnd(summary: IterationSummary, lastIteration: number, next: { walkers: number; occupiedBins: number }): void;
   done(): void;
 }
 
@@ -29,14 +30,14 @@ export function createReporter(stream: NodeJS.WriteStream): ProgressReporter {
       lastDraw = now;
       stream.write(`\r\x1b[2Kiteration ${iteration}: segments ${done}/${total}`);
     },
-    iterationEnd(summary, last, occupiedBins) {
+    iterationEnd(summary, last, next) {
       const seconds = (performance.now() - iterationStarted) / 1000;
       finished++;
       meanSeconds += (seconds - meanSeconds) / finished;
       const flux = summary.flux.map((f) => f.toExponential(3)).join(',');
       const line =
-        `iteration ${summary.iteration}: ${summary.nWalkers} walkers, ${occupiedBins} bins occupied, ` +
-        `weight ${summary.totalWeight.toPrecision(15)}, flux [${flux}], ${seconds.toFixed(3)} s, ETA ${eta(last - summary.iteration)}`;
+        `iteration ${summary.iteration}: ${summary.nWalkers} segments, weight ${summary.totalWeight.toPrecision(15)}, ` +
+        `flux [${flux}], ${seconds.toFixed(3)} s; next ${next.walkers} walkers in ${next.occupiedBins} bins; ETA ${eta(last - summary.iteration)}`;
       stream.write(tty ? `\r\x1b[2K${line}\n` : `${new Date().toISOString()} ${line}\n`);
     },
     done() {

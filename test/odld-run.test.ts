@@ -76,7 +76,7 @@ describe('the ODLD example, run as a user would', () => {
   });
 
   it('runs 30 iterations and logs one line per iteration when not on a terminal', () => {
-    const lines = runOutput.split('\n').filter((l) => / iteration \d+: \d+ walkers/.test(l));
+    const lines = runOutput.split('\n').filter((l) => / iteration \d+: \d+ segments, .* next \d+ walkers in \d+ bins/.test(l));
     expect(lines).toHaveLength(30);
     expect(runOutput).toMatch(/completed: reached iteration limit 30/);
   });

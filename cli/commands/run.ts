@@ -29,7 +29,8 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
       hooks: [ctx.propagatorHooks],
       onIterationStart: (i, n) => reporter.iterationStart(i, n),
       onProgress: (i, p) => reporter.segments(i, p),
-      onIterationEnd: (summary, journal) => reporter.iterationEnd(summary, lastIteration, journal.occupiedBins),
+      onIterationEnd: (summary, journal) =>
+        reporter.iterationEnd(summary, lastIteration, { walkers: journal.prepared.n, occupiedBins: journal.occupiedBins }),
     });
     await ctx.iterationsDurable(outcome.journal.iteration);
     reporter.done();
