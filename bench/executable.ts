@@ -79,7 +79,9 @@ export async function main(): Promise<void> {
         child.once('error', fail);
         child.once('close', () => done());
       });
-    const viaPropagator = (i: number) => propagator.propagate(segmentTask(i));
+    // Every call a new segment, as in a run: a data ref left by an earlier attempt (a retry) costs a removal.
+    let segments = 0;
+    const viaPropagator = () => propagator.propagate(segmentTask(segments++));
 
     await pool(WARMUP, 1, bareSpawn);
     await pool(WARMUP, 1, bare);
