@@ -92,7 +92,11 @@ export interface PropagatorContext {
 export interface Propagator {
   /** Segments per task: Infinity for vectorised in-process propagators, 1 for one process per segment. */
   readonly batchSize: number;
-  propagate(task: SegmentTask, signal?: AbortSignal): Promise<SegmentResult>;
+  /**
+   * `slot`: which of the work manager's parallel slots runs the task (0 .. slots-1), so that a run script can
+   * pin one GPU per slot (WESTPA's WM_PROCESS_INDEX).
+   */
+  propagate(task: SegmentTask, signal?: AbortSignal, slot?: number): Promise<SegmentResult>;
   /** Progress coordinate of basis states that have none inline in we.yaml (WESTPA's get_pcoord). */
   basisStatePcoords?(states: BasisState[]): Promise<Float64Array>;
   /**

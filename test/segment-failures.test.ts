@@ -25,6 +25,9 @@ describe('failing segments with a real run script', () => {
     expect(run.exitCode, run.all).toBe(0);
     expect(existsSync(join(dir, 'failed-once-2-1'))).toBe(true);
     expect(run.stdout).toMatch(/completed: reached iteration limit 4/);
+    // Two slots: every segment learns which one runs it, as WESTPA's WM_PROCESS_INDEX.
+    const slots = readFileSync(join(dir, 'slots.log'), 'utf8').trim().split('\n');
+    expect(new Set(slots)).toEqual(new Set(['0', '1']));
   });
 
   it('stops after the configured retries, naming iteration, segment and log, with west.h5 consistent; a later run resumes', async () => {

@@ -22,23 +22,23 @@ export class LocalWorkManager implements WorkManager {
     const results: SegmentResult[] = new Array(tasks.length);
     let next = 0;
     let done = 0;
-    const slot = async (): Promise<void> => {
+    const slot = async (slotIndex: number): Promise<void> => {
       while (next < tasks.length) {
         signal?.throwIfAborted();
         const index = next++;
-        results[index] = await this.runWithRetries(propagator, tasks[index], signal);
+        results[index] = await this.runWithRetries(propagator, tasks[index], slotIndex, signal);
         done += tasks[index].segIds.length;
         onProgress?.({ done, total });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.slots, tasks.length) }, slot));
+    await Promise.all(Array.from({ length: Math.min(this.slots, tasks.length) }, (_, k) => slot(k)));
     return results;
   }
 
-  private async runWithRetries(propagator: Propagator, task: SegmentTask, signal?: AbortSignal): Promise<SegmentResult> {
+  private async runWithRetries(propagator: Propagator, task: SegmentTask, slot: number, signal?: AbortSignal): Promise<SegmentResult> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await propagator.propagate(task, signal);
+        return await propagator.propagate(task, signal, slot);
       } catch (error) {
         if (signal?.aborted) throw error;
         if (attempt >= this.retries) {

@@ -91,7 +91,7 @@ class ExecutablePropagator implements Propagator {
     this.userEnv = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
   }
 
-  async propagate(task: SegmentTask, signal?: AbortSignal): Promise<SegmentResult> {
+  async propagate(task: SegmentTask, signal?: AbortSignal, slot = 0): Promise<SegmentResult> {
     const n = task.segIds.length;
     const { len, ndim } = this.ctx.pcoord;
     const result: SegmentResult = {
@@ -102,7 +102,7 @@ class ExecutablePropagator implements Propagator {
     };
     const aux: Record<string, { values: Float64Array; shape: number[] }>[] = [];
     for (let i = 0; i < n; i++) {
-      const out = await this.propagateSegment(task, i, signal);
+      const out = await this.propagateSegment(task, i, slot, signal);
       result.pcoord.set(out.pcoord, i * len * ndim);
       result.cputime[i] = out.cputime;
       result.walltime[i] = out.walltime;
@@ -112,7 +112,7 @@ class ExecutablePropagator implements Propagator {
     return result;
   }
 
-  private async propagateSegment(task: SegmentTask, index: number, signal?: AbortSignal): Promise<SegmentOutput> {
+  private async propagateSegment(task: SegmentTask, index: number, slot: number, signal?: AbortSignal): Promise<SegmentOutput> {
     const start = performance.now();
     const iteration = task.iteration;
     const segId = task.segIds[index];
@@ -127,7 +127,8 @@ class ExecutablePropagator implements Propagator {
     const outcome = await runChild({
       file: this.staging?.script(this.runseg) ?? this.runseg,
       cwd: place.dataRef,
-      env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env },
+      // WM_PROCESS_INDEX as WESTPA's work managers set it: runseg.sh pins a GPU with it.
+      env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, WM_PROCESS_INDEX: String(slot) },
       logPath,
       timeoutSeconds: this.options.timeout,
       signal,
