@@ -1,11 +1,11 @@
-import { resolve, dirname } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig } from '../../core/config/load.js';
-import { readStatus } from '../../core/driver/status.js';
+import { readStatus, statusPath } from '../../core/driver/status.js';
 
 /** Reads only we-status.json, never west.h5, so it works while a run holds the file. */
 export async function statusCommand(configPath: string, json: boolean): Promise<void> {
   const config = await loadConfig(resolve(configPath));
-  const status = readStatus(`${dirname(config.store.path)}/we-status.json`);
+  const status = readStatus(statusPath(config.store.path));
   if (json) {
     console.log(JSON.stringify(status, null, 2));
     return;

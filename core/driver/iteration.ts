@@ -7,7 +7,7 @@ import type { IterationRecord, WorkManager, WorkProgress } from '../plugins.js';
 import type { CompletedIteration } from '../types.js';
 import { Endpoint } from '../types.js';
 import { Random, Stream } from '../random.js';
-import { compensatedSum } from '../resampling/weight-checks.js';
+import { compensatedSum, weightStats } from '../resampling/weight-checks.js';
 import { FROM_BASIS_STATE, weStep } from './we-step.js';
 import { findRecycled, targetBins } from './recycling.js';
 import { assemblePcoords, makeTasks } from './segment-tasks.js';
@@ -126,18 +126,13 @@ export async function runIteration(
 }
 
 function summarise(iteration: number, weights: Float64Array, flux: Float64Array, walltime: number): IterationSummary {
-  let minWeight = Infinity;
-  let maxWeight = 0;
-  for (let i = 0; i < weights.length; i++) {
-    if (weights[i] < minWeight) minWeight = weights[i];
-    if (weights[i] > maxWeight) maxWeight = weights[i];
-  }
+  const { total, min, max } = weightStats(weights);
   return {
     iteration,
     nWalkers: weights.length,
-    totalWeight: compensatedSum(weights),
-    minWeight,
-    maxWeight,
+    totalWeight: total,
+    minWeight: min,
+    maxWeight: max,
     flux: Array.from(flux),
     walltime,
   };

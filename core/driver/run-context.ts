@@ -1,6 +1,5 @@
 /** Everything one run needs, built from the validated config and the plugin registry. */
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import type { RunConfig } from '../config/types.js';
 import type {
   BinMapper,
@@ -18,6 +17,7 @@ import { createResampler } from '../resampling/create.js';
 import { WeError } from '../errors.js';
 import { expandTargetCounts } from './we-step.js';
 import { journalPath } from './journal.js';
+import { statusPath } from './status.js';
 
 export interface RunContext {
   config: RunConfig;
@@ -87,7 +87,7 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
     resampler: createResampler(config.resampling.name, {}),
     store,
     journalFile: journalPath(config.store.path),
-    statusFile: `${dirname(config.store.path)}/we-status.json`,
+    statusFile: statusPath(config.store.path),
     propagator: getPropagator,
     propagatorHooks: {
       beforeIteration: (prepared) => iterationsDurable(prepared.iteration),

@@ -3,8 +3,15 @@
  * (WESTPA users resorted to a side file for the same reason, westpa#588). Replaced atomically.
  */
 import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Journal, IterationSummary } from './journal.js';
 import { WeError } from '../errors.js';
+import { weightStats } from '../resampling/weight-checks.js';
+
+/** we-status.json lives beside the store. */
+export function statusPath(storePath: string): string {
+  return join(dirname(storePath), 'we-status.json');
+}
 
 export type RunState = 'initialized' | 'running' | 'stopped' | 'completed' | 'failed';
 
@@ -34,24 +41,16 @@ interface StatusSource {
 export function buildStatus(ctx: StatusSource, journal: Journal, state: RunState, message?: string, recentSeconds?: number[]): RunStatus {
   const last: IterationSummary | undefined = journal.history[journal.history.length - 1];
   const recent = recentSeconds?.length ? recentSeconds : journal.history.slice(-10).map((h) => h.walltime);
-  const weights = journal.prepared.weight;
-  let minWeight = Infinity;
-  let maxWeight = 0;
-  let total = 0;
-  for (let i = 0; i < weights.length; i++) {
-    if (weights[i] < minWeight) minWeight = weights[i];
-    if (weights[i] > maxWeight) maxWeight = weights[i];
-    total += weights[i];
-  }
+  const weights = weightStats(journal.prepared.weight);
   return {
     state,
     iteration: journal.iteration,
     lastCompleted: journal.iteration - 1,
     walkers: journal.prepared.n,
     occupiedBins: journal.occupiedBins,
-    totalWeight: total,
-    minWeight: weights.length ? minWeight : 0,
-    maxWeight,
+    totalWeight: weights.total,
+    minWeight: weights.min,
+    maxWeight: weights.max,
     targets: ctx.config.targetStates.map((t, k) => ({
       label: t.label,
       lastFlux: last?.flux[k] ?? 0,

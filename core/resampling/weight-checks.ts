@@ -23,6 +23,17 @@ export function compensatedSum(values: Float64Array, start = 0, end = values.len
   return sum + compensation;
 }
 
+/** Total (compensated), smallest and largest of a set of walker weights; 0s for none. */
+export function weightStats(weights: Float64Array): { total: number; min: number; max: number } {
+  let min = Infinity;
+  let max = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (weights[i] < min) min = weights[i];
+    if (weights[i] > max) max = weights[i];
+  }
+  return { total: compensatedSum(weights), min: weights.length ? min : 0, max };
+}
+
 /**
  * Throws a WeError naming `iteration` and the offending walker or bin unless `output` is a valid resampling
  * of `input`: consistent shapes and lineage, every weight finite and > 0, total weight conserved, fates that
