@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../core/config/load.js';
 import { createRunContext } from '../core/driver/run-context.js';
-import { initializeRun, basisStatePoints } from '../core/driver/initialize.js';
+import { initializeRun } from '../core/driver/initialize.js';
 import { runIteration } from '../core/driver/iteration.js';
 import { builtinPlugins } from '../plugins/registry.js';
 import { odldStep } from '../plugins/propagators/odld/odld-propagator.js';
@@ -65,7 +65,6 @@ async function measure(walkersPerBin: number) {
     writeFileSync(join(dir, 'we.yaml'), configText(walkersPerBin));
     const ctx = await createRunContext(await loadConfig(join(dir, 'we.yaml')), builtinPlugins);
     let journal = await initializeRun(ctx, true);
-    const points = await basisStatePoints(ctx);
     const wm = await ctx.workManager();
     const times: number[] = [];
     const bare: number[] = [];
@@ -74,7 +73,7 @@ async function measure(walkersPerBin: number) {
     for (let k = 0; k < WARMUP[size] + TIMED[size]; k++) {
       walkers = journal.prepared.n;
       const t0 = performance.now();
-      journal = await runIteration(ctx, journal, wm, points, {});
+      journal = await runIteration(ctx, journal, wm, {});
       const ms = performance.now() - t0;
       if (k >= WARMUP[size]) {
         times.push(ms);

@@ -21,6 +21,7 @@ function journal(iteration: number): Journal {
     },
     occupiedBins: 2,
     istateCount: 1,
+    basisStatePoints: Float64Array.of(8),
     history: [
       { iteration: iteration - 1, nWalkers: 2, totalWeight: 1, minWeight: 0.25, maxWeight: 0.75, flux: [0.125, 0], walltime: 0.5 },
     ],

@@ -92,6 +92,7 @@ export async function initializeRun(ctx: RunContext, force: boolean): Promise<Jo
     prepared: first,
     occupiedBins: step.occupiedBins,
     istateCount: istates.length,
+    basisStatePoints: points,
     history: [],
   };
   writeJournal(ctx.journalFile, journal);

@@ -23,14 +23,13 @@ export async function runIteration(
   ctx: RunContext,
   journal: Journal,
   workManager: WorkManager,
-  basisStatePoints: Float64Array,
   events: IterationEvents,
   signal?: AbortSignal,
 ): Promise<Journal> {
   const started = performance.now();
   const { config, mapper } = ctx;
   const { len, ndim, dtype } = config.pcoord;
-  const prepared = journal.prepared;
+  const { prepared, basisStatePoints } = journal;
   const n = prepared.n;
   const N = prepared.iteration;
 
@@ -114,6 +113,7 @@ export async function runIteration(
     prepared: step.next,
     occupiedBins: step.occupiedBins,
     istateCount: journal.istateCount + step.next.newIstates.length,
+    basisStatePoints,
     history: journal.history.concat(summarise(N, prepared.weight, recycling.flux, iterationSeconds)),
     lastRecord: { prepared, completed },
   };

@@ -39,6 +39,11 @@ export interface Journal {
   occupiedBins: number;
   /** Initial states created so far; the next one made gets this id. */
   istateCount: number;
+  /**
+   * Progress coordinate of each basis state (nbstates × ndim, in the pcoord dtype), computed once by `we init`
+   * and written to west.h5 then: recycled walkers restart from exactly these points in every later `we run`.
+   */
+  basisStatePoints: Float64Array;
   history: IterationSummary[];
   /** The iteration before `iteration`, completed, kept to redo an interrupted store commit. */
   lastRecord?: Omit<IterationRecord, 'next'>;

@@ -6,6 +6,7 @@
 import type { RunContext } from './run-context.js';
 import { readJournal, writeJournal, type Journal } from './journal.js';
 import { WeError } from '../errors.js';
+import { basisStatePoints } from './initialize.js';
 
 export async function resumeRun(ctx: RunContext): Promise<Journal> {
   const storeIteration = await ctx.store.currentIteration();
@@ -50,6 +51,8 @@ export async function rebuildJournal(ctx: RunContext, iteration: number, old?: J
     prepared,
     occupiedBins: new Set(bins).size,
     istateCount: await ctx.store.countIstates(iteration),
+    // Only a run interrupted right after `we init` has no journal to take them from.
+    basisStatePoints: old?.basisStatePoints ?? (await basisStatePoints(ctx)),
     history: (old?.history ?? []).filter((h) => h.iteration < iteration),
   };
   writeJournal(ctx.journalFile, journal);

@@ -7,7 +7,6 @@ import type { RunContext } from './run-context.js';
 import type { IterationHooks, WorkProgress } from '../plugins.js';
 import { resumeRun } from './resume.js';
 import { runIteration } from './iteration.js';
-import { basisStatePoints } from './initialize.js';
 import { writeStatus, type RunState } from './status.js';
 import type { IterationSummary, Journal } from './journal.js';
 
@@ -39,7 +38,6 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
   const lastIteration = options.maxIterations ?? ctx.config.maxIterations;
   const wallclock = options.maxWallclock ?? ctx.config.maxWallclock;
   let journal = await resumeRun(ctx);
-  const bstatePoints = await basisStatePoints(ctx);
   const workManager = await ctx.workManager();
   let iterationsRun = 0;
   // Whole iterations as this allocation sees them (propagation, resampling and writes); before the first
@@ -69,7 +67,7 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
       options.onIterationStart?.(journal.iteration, journal.prepared.n);
       const iterationStarted = performance.now();
       for (const hook of options.hooks ?? []) await hook.beforeIteration?.(journal.prepared);
-      journal = await runIteration(ctx, journal, workManager, bstatePoints, { onProgress: options.onProgress }, options.signal);
+      journal = await runIteration(ctx, journal, workManager, { onProgress: options.onProgress }, options.signal);
       const { lastRecord } = journal;
       if (lastRecord) for (const hook of options.hooks ?? []) await hook.afterIteration?.({ ...lastRecord, next: journal.prepared });
       durations.push((performance.now() - iterationStarted) / 1000);
