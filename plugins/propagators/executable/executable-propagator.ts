@@ -16,7 +16,7 @@ import { OPTIONS_FIELD, parseExecutableOptions, type ExecutableOptions } from '.
 import { checkPcoord } from './pcoord-shape.js';
 import { randomEnv } from './random-env.js';
 import { ReturnFileDir, returnVariable, type ReturnFiles } from './return-files.js';
-import { runChild, terminateGroup } from './run-child.js';
+import { runChild, terminateGroup, type ChildOutcome, type ChildSpec } from './run-child.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
 import { SegmentStaging } from './segment-staging.js';
 import { readTextMatrix } from './text-matrix.js';
@@ -124,22 +124,19 @@ class ExecutablePropagator implements Propagator {
     const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
     const logStem = join(this.logsDir, `iter_${pad6(iteration)}_seg_${pad6(segId)}`);
     const logPath = `${logStem}.log`;
-    const outcome = await runChild({
-      file: this.staging?.script(this.runseg) ?? this.runseg,
-      cwd: place.dataRef,
-      // WM_PROCESS_INDEX as WESTPA's work managers set it: runseg.sh pins a GPU with it.
-      env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, WM_PROCESS_INDEX: String(slot) },
-      logPath,
-      timeoutSeconds: this.options.timeout,
-      signal,
-      running: this.running,
-    });
-    try {
-      await assertSucceeded(outcome, this.runseg, logPath, context, this.options.timeout);
-    } catch (err) {
-      await returns.remove();
-      throw err;
-    }
+    const outcome = await this.runScript(
+      this.runseg,
+      {
+        file: this.staging?.script(this.runseg) ?? this.runseg,
+        cwd: place.dataRef,
+        // WM_PROCESS_INDEX as WESTPA's work managers set it: runseg.sh pins a GPU with it.
+        env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, WM_PROCESS_INDEX: String(slot) },
+        logPath,
+        signal,
+      },
+      returns,
+      context,
+    );
     // Return files that fail to read are kept beside the log (WESTPA leaves them in /tmp); errors name them there.
     const keptAs = (name: string) => `${logStem}.${name}`;
     let pcoord: Float64Array;
@@ -237,20 +234,7 @@ class ExecutablePropagator implements Propagator {
       WEST_STRUCT_DATA_REF: ref,
       ...returns.env,
     };
-    const outcome = await runChild({
-      file: this.getPcoord,
-      cwd: this.ctx.simRoot,
-      env,
-      logPath,
-      timeoutSeconds: this.options.timeout,
-      running: this.running,
-    });
-    try {
-      await assertSucceeded(outcome, this.getPcoord, logPath, context, this.options.timeout);
-    } catch (err) {
-      await returns.remove();
-      throw err;
-    }
+    await this.runScript(this.getPcoord, { file: this.getPcoord, cwd: this.ctx.simRoot, env, logPath }, returns, context);
     const keptAs = (name: string) => join(this.logsDir, `get_pcoord_bstate_${pad6(id)}.${name}`);
     try {
       const point = await readPcoord(returns.paths.pcoord, keptAs('pcoord'), 1, this.ctx.pcoord.ndim, context);
@@ -260,6 +244,23 @@ class ExecutablePropagator implements Propagator {
       await returns.keep(keptAs);
       throw err;
     }
+  }
+
+  /** Runs a script with this propagator's timeout; on failure its return files go and a WeError names it. */
+  private async runScript(
+    script: string,
+    spec: Omit<ChildSpec, 'timeoutSeconds' | 'running'>,
+    returns: ReturnFiles,
+    context: string,
+  ): Promise<ChildOutcome> {
+    const outcome = await runChild({ ...spec, timeoutSeconds: this.options.timeout, running: this.running });
+    try {
+      await assertSucceeded(outcome, script, spec.logPath, context, this.options.timeout);
+    } catch (err) {
+      await returns.remove();
+      throw err;
+    }
+    return outcome;
   }
 
   /** With staging, gathers the node's durable iterations to the shared file system. */
