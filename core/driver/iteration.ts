@@ -9,7 +9,7 @@ import { Endpoint } from '../types.js';
 import { Random, Stream } from '../random.js';
 import { compensatedSum, weightStats } from '../resampling/weight-checks.js';
 import { FROM_BASIS_STATE, weStep } from './we-step.js';
-import { findRecycled, targetBins } from './recycling.js';
+import { findRecycled } from './recycling.js';
 import { assemblePcoords, makeTasks } from './segment-tasks.js';
 import { toDtype } from './pcoord-rounding.js';
 import { writeJournal, type IterationSummary, type Journal } from './journal.js';
@@ -55,7 +55,7 @@ export async function runIteration(
   const recycling = findRecycled(
     walkers,
     mapper.assign(walkers),
-    targetBins(mapper, config.targetStates),
+    ctx.targetBins,
     config.basisStates,
     new Random(config.seed, N, Stream.recycle),
   );

@@ -18,12 +18,15 @@ import { WeError } from '../errors.js';
 import { expandTargetCounts } from './we-step.js';
 import { journalPath } from './journal.js';
 import { statusPath } from './status.js';
+import { targetBins } from './recycling.js';
 
 export interface RunContext {
   config: RunConfig;
   plugins: PropagatorContext;
   mapper: BinMapper;
   binhash: string;
+  /** Bin of each target state's point; fixed for the run. */
+  targetBins: Int32Array;
   targetCounts: Uint32Array;
   resampler: Resampler;
   store: Store;
@@ -83,6 +86,7 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
     plugins,
     mapper,
     binhash: binhash(mapper),
+    targetBins: targetBins(mapper, config.targetStates),
     targetCounts: expandTargetCounts(config.binning.targetCounts, mapper.nbins, file),
     resampler: createResampler(config.resampling.name, {}),
     store,
