@@ -1,9 +1,11 @@
 /**
  * Executable propagator throughput: segments/s through the propagator with a trivial run script (one child
- * process per segment), serial and two at a time, against the bare cost of spawning the same script in the same
- * process (no data ref, log, return-file or pcoord handling) with Node's child_process.spawn (the floor) and
- * with execa. WESTPA's executable propagator with
- * a trivial run script: 335 segments/s serial, 275–300/s with 2 processes. Reported: the median over rounds.
+ * process per segment), serial and two at a time, starting scripts through the launcher (the default) and from
+ * the engine process (`launcher: none`), against the bare cost of Node's child_process.spawn of the same script
+ * (no data ref, log, return-file or pcoord handling). Twice: at the bench process's own size, then holding as
+ * much memory as a real `we run` (a fork copies the forking process's page tables, so spawning from Node slows
+ * as the engine grows). WESTPA's executable propagator with a trivial run script: 335 segments/s serial,
+ * 275–300/s with 2 processes. Reported: the median over rounds.
  * Run: npx tsc && node dist/bench/executable.js
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { execa } from 'execa';
 import type { RunConfig } from '../core/config/types.js';
 import type { PropagatorContext, SegmentTask } from '../core/plugins.js';
 import { createExecutablePropagator } from '../plugins/propagators/executable/index.js';
@@ -22,6 +23,11 @@ const ROUNDS = 9;
 const SEGMENTS_PER_ROUND = 50;
 const WARMUP = 30;
 const RUNSEG = '#!/bin/sh\necho 1.0 > $WEST_PCOORD_RETURN\n';
+/**
+ * Resident size of a real run: `/usr/bin/time -v we run` peaked at 162 MB on examples/go-chignolin (3
+ * iterations) and the 100,000-walker ODLD iteration bench at 223–265 MB.
+ */
+const RUN_RESIDENT_MB = 250;
 
 function context(simRoot: string): PropagatorContext {
   const pcoord = { len: 1, ndim: 1, dtype: 'float32' as const };
@@ -63,16 +69,42 @@ async function pool(n: number, width: number, job: (i: number) => Promise<unknow
   return (performance.now() - start) / 1000;
 }
 
+interface Mode {
+  name: string;
+  width: number;
+  job: () => Promise<unknown>;
+  rounds: number[];
+}
+
+async function measure(modes: Mode[]): Promise<void> {
+  for (const mode of modes) await pool(WARMUP, mode.width, mode.job);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of modes) mode.rounds.push(await pool(SEGMENTS_PER_ROUND, mode.width, mode.job));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const rss = process.memoryUsage().rss / 2 ** 20;
+  console.log(`\nengine process resident: ${rss.toFixed(0)} MB`);
+  console.log('mode                                         concurrent  segments/s  ms/segment  vs spawn');
+  for (const mode of modes) {
+    const seconds = median(mode.rounds);
+    const bareSeconds = median(modes.find((m) => m.width === mode.width)!.rounds);
+    console.log(
+      `${mode.name.padEnd(45)}${String(mode.width).padStart(10)}${(SEGMENTS_PER_ROUND / seconds).toFixed(0).padStart(12)}` +
+        `${((1000 * seconds) / SEGMENTS_PER_ROUND).toFixed(2).padStart(12)}${(seconds / bareSeconds).toFixed(2).padStart(9)}x`,
+    );
+  }
+  for (const mode of modes) mode.rounds = [];
+}
+
 export async function main(): Promise<void> {
   const simRoot = await mkdtemp(join(tmpdir(), 'we-bench-exec-'));
   try {
     const script = join(simRoot, 'runseg.sh');
     await writeFile(script, RUNSEG);
     await chmod(script, 0o755);
-    const propagator = await createExecutablePropagator(context(simRoot), { runseg: 'runseg.sh' });
+    const viaLauncher = await createExecutablePropagator(context(simRoot), { runseg: 'runseg.sh' });
+    const fromEngine = await createExecutablePropagator(context(simRoot), { runseg: 'runseg.sh', launcher: 'none' });
     const bareReturn = join(simRoot, 'bare-pcoord');
-    const bare = () =>
-      execa('/bin/sh', [script], { env: { WEST_PCOORD_RETURN: bareReturn }, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' });
     const bareSpawn = () =>
       new Promise<void>((done, fail) => {
         const child = spawn(script, [], { env: { ...process.env, WEST_PCOORD_RETURN: bareReturn }, stdio: 'ignore' });
@@ -81,32 +113,25 @@ export async function main(): Promise<void> {
       });
     // Every call a new segment, as in a run: a data ref left by an earlier attempt (a retry) costs a removal.
     let segments = 0;
-    const viaPropagator = () => propagator.propagate(segmentTask(segments++));
-
-    await pool(WARMUP, 1, bareSpawn);
-    await pool(WARMUP, 1, bare);
-    await pool(WARMUP, 1, viaPropagator);
-    const modes = [1, 2].flatMap((width) => [
-      { name: 'bare child_process.spawn runseg.sh', width, job: bareSpawn, rounds: [] as number[] },
-      { name: 'bare execa /bin/sh runseg.sh', width, job: bare, rounds: [] as number[] },
-      { name: 'executable propagator', width, job: viaPropagator, rounds: [] as number[] },
+    const modes: Mode[] = [1, 2].flatMap((width) => [
+      { name: 'bare child_process.spawn runseg.sh', width, job: bareSpawn, rounds: [] },
+      { name: 'executable propagator, launcher (default)', width, job: () => viaLauncher.propagate(segmentTask(segments++), undefined, 0), rounds: [] },
+      { name: 'executable propagator, launcher: none', width, job: () => fromEngine.propagate(segmentTask(segments++)), rounds: [] },
     ]);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of modes) mode.rounds.push(await pool(SEGMENTS_PER_ROUND, mode.width, mode.job));
+    // Two slots get two launchers, as the local work manager would use them.
+    for (const mode of modes.filter((m) => m.width === 2 && m.name.includes('(default)'))) {
+      let lane = 0;
+      mode.job = () => viaLauncher.propagate(segmentTask(segments++), undefined, lane++ % 2);
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     console.log(`trivial runseg.sh, pcoord len 1; median of ${ROUNDS} interleaved rounds of ${SEGMENTS_PER_ROUND} segments`);
-    console.log('mode                                concurrent  segments/s  ms/segment  vs spawn');
-    for (const mode of modes) {
-      const seconds = median(mode.rounds);
-      const bareSeconds = median(modes.find((m) => m.width === mode.width)!.rounds);
-      console.log(
-        `${mode.name.padEnd(36)}${String(mode.width).padStart(10)}${(SEGMENTS_PER_ROUND / seconds).toFixed(0).padStart(12)}` +
-          `${((1000 * seconds) / SEGMENTS_PER_ROUND).toFixed(2).padStart(12)}${(seconds / bareSeconds).toFixed(2).padStart(9)}x`,
-      );
-    }
+    await measure(modes);
+    const ballast: Buffer[] = [];
+    while (process.memoryUsage().rss < RUN_RESIDENT_MB * 2 ** 20) ballast.push(Buffer.alloc(2 ** 20, 1));
+    await measure(modes);
+    console.log(`(ballast: ${ballast.length} MB of touched buffers, to the size of a real run)`);
     console.log('WESTPA 2 executable propagator (reference notes): 335 segments/s serial, 275-300/s with 2 processes');
-    await propagator.close?.();
+    await viaLauncher.close?.();
+    await fromEngine.close?.();
   } finally {
     await rm(simRoot, { recursive: true, force: true });
   }

@@ -21,6 +21,7 @@ describe('executable propagator options', () => {
       pcoord_from: 'script',
       bstate_structure: 'bstate.pdb',
       logs: 'seg_logs',
+      launcher: 'python3',
     });
   });
 

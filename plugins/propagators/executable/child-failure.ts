@@ -1,7 +1,7 @@
 /** Turns a script that did not finish cleanly into one WeError that says what happened and shows the log's end. */
 import { WeError } from '../../../core/errors.js';
 import { logTail } from './log-tail.js';
-import type { ChildOutcome } from './run-child.js';
+import type { ChildOutcome } from './child-process-group.js';
 
 const SPAWN_ERRORS: Record<string, string> = {
   ENOENT: 'could not be started: no such file',

@@ -16,7 +16,8 @@ import { OPTIONS_FIELD, parseExecutableOptions, type ExecutableOptions } from '.
 import { checkPcoord } from './pcoord-shape.js';
 import { randomEnv } from './random-env.js';
 import { ReturnFileDir, returnVariable, type ReturnFiles } from './return-files.js';
-import { runChild, terminateGroup, type ChildOutcome, type ChildSpec } from './run-child.js';
+import { terminateGroup, type ChildOutcome, type ChildSpec } from './child-process-group.js';
+import { createScriptStarter, type ScriptStarter } from './script-starter.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
 import { SegmentStaging } from './segment-staging.js';
 import { readTextMatrix } from './text-matrix.js';
@@ -68,7 +69,8 @@ export async function createExecutablePropagator(
   const logsDir = resolve(ctx.simRoot, options.logs);
   await mkdir(logsDir, { recursive: true });
   const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file);
-  return new ExecutablePropagator(ctx, options, runseg, getPcoord, refs, logsDir, await ReturnFileDir.create(), staging);
+  const starter = await createScriptStarter(options.launcher, file);
+  return new ExecutablePropagator(ctx, options, runseg, getPcoord, refs, logsDir, await ReturnFileDir.create(), staging, starter);
 }
 
 class ExecutablePropagator implements Propagator {
@@ -87,6 +89,7 @@ class ExecutablePropagator implements Propagator {
     private readonly logsDir: string,
     private readonly returnDir: ReturnFileDir,
     private readonly staging: SegmentStaging | undefined,
+    private readonly starter: ScriptStarter,
   ) {
     this.userEnv = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
   }
@@ -126,6 +129,7 @@ class ExecutablePropagator implements Propagator {
     const logPath = `${logStem}.log`;
     const outcome = await this.runScript(
       this.runseg,
+      slot,
       {
         file: this.staging?.script(this.runseg) ?? this.runseg,
         cwd: place.dataRef,
@@ -234,7 +238,7 @@ class ExecutablePropagator implements Propagator {
       WEST_STRUCT_DATA_REF: ref,
       ...returns.env,
     };
-    await this.runScript(this.getPcoord, { file: this.getPcoord, cwd: this.ctx.simRoot, env, logPath }, returns, context);
+    await this.runScript(this.getPcoord, 0, { file: this.getPcoord, cwd: this.ctx.simRoot, env, logPath }, returns, context);
     const keptAs = (name: string) => join(this.logsDir, `get_pcoord_bstate_${pad6(id)}.${name}`);
     try {
       const point = await readPcoord(returns.paths.pcoord, keptAs('pcoord'), 1, this.ctx.pcoord.ndim, context);
@@ -249,11 +253,12 @@ class ExecutablePropagator implements Propagator {
   /** Runs a script with this propagator's timeout; on failure its return files go and a WeError names it. */
   private async runScript(
     script: string,
+    slot: number,
     spec: Omit<ChildSpec, 'timeoutSeconds' | 'running'>,
     returns: ReturnFiles,
     context: string,
   ): Promise<ChildOutcome> {
-    const outcome = await runChild({ ...spec, timeoutSeconds: this.options.timeout, running: this.running });
+    const outcome = await this.starter.run({ ...spec, timeoutSeconds: this.options.timeout, running: this.running }, slot);
     try {
       await assertSucceeded(outcome, script, spec.logPath, context, this.options.timeout);
     } catch (err) {
@@ -270,6 +275,7 @@ class ExecutablePropagator implements Propagator {
 
   async close(): Promise<void> {
     for (const group of this.running) terminateGroup(group);
+    this.starter.close();
     await this.returnDir.remove();
     await this.staging?.release();
     await (await this.model)?.close?.();

@@ -33,6 +33,8 @@ const schema = z.strictObject({
   trajectory: z.string().min(1).optional(),
   bstate_structure: z.string().min(1).default('bstate.pdb'),
   logs: z.string().min(1).default('seg_logs'),
+  /** The Python running the script launchers (script-launcher.ts), or 'none' to start scripts from the engine. */
+  launcher: z.string().min(1).default('python3'),
   staging: staging.optional(),
 });
 
