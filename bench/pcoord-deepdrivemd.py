@@ -5,9 +5,10 @@
                           the reference's C-alpha with thermal-sized noise) and for a 3,375-point system, plus a
                           TIMING-ONLY model package for 3,375 points (the AAE encoder architecture with untrained,
                           seeded weights: its pcoords mean nothing and it must never be used as a model).
-  segment MODEL REF DCD   one segment the DeepDriveMD way, in this fresh process: import torch and MDAnalysis,
+  segment MODEL REF DCD THREADS
+                          one segment the DeepDriveMD way, in this fresh process: import torch and MDAnalysis,
                           load the reference and the trajectory, select CA, align, box-scale, load the encoder,
-                          run it, print %.4f rows of latent dims 0 and 1.
+                          run it on THREADS threads, print %.4f rows of latent dims 0 and 1.
 """
 import os
 import sys
@@ -69,14 +70,14 @@ def setup(out, bba_package):
         )
 
 
-def segment(model_onnx, reference_pdb, dcd):
+def segment(model_onnx, reference_pdb, dcd, threads):
     import MDAnalysis as mda
     import numpy as np
     import torch
     from MDAnalysis.analysis import align
     from aae import box_normalise, encoder_from_onnx
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(threads))
     reference = mda.Universe(reference_pdb)
     universe = mda.Universe(reference_pdb, dcd)
     selection = 'name CA'

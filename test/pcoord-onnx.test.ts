@@ -38,8 +38,8 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((p) => p.close()));
 });
 
-async function open(dir: string, ndim?: number): Promise<ModelPackage> {
-  const pkg = await loadModelPackage(dir, ndim === undefined ? {} : { ndim });
+async function open(dir: string, ndim?: number, threads?: number): Promise<ModelPackage> {
+  const pkg = await loadModelPackage(dir, { ...(ndim === undefined ? {} : { ndim }), ...(threads === undefined ? {} : { threads }) });
   opened.push(pkg);
   return pkg;
 }
@@ -67,6 +67,13 @@ describe.each(MODELS)('%s package', (model) => {
     const dims = pkg.description.output.dims;
     expect(ours.length).toBe(fixture.frames.length * dims.length);
     fixture.mu.forEach((mu, f) => dims.forEach((dim, k) => expect(Math.abs(ours[f * dims.length + k] - mu[dim])).toBeLessThan(1e-4)));
+  });
+
+  it('gives the same pcoords with two inference threads as with one', async () => {
+    const fixture = await parity(model);
+    const one = await embedFrames(await open(join(ROOT, 'models', model)), framesOf(fixture));
+    const two = await embedFrames(await open(join(ROOT, 'models', model), undefined, 2), framesOf(fixture));
+    two.forEach((v, k) => expect(Math.abs(v - one[k])).toBeLessThan(1e-6));
   });
 
   it('reads the same frames from a DCD to the same pcoords', async () => {
@@ -127,6 +134,9 @@ describe('onnx progress-coordinate plugin', () => {
   it('rejects unknown options naming the field', async () => {
     await expect(createOnnxProgressCoordinate(context(ROOT), { modle: 'models/bba-aae' })).rejects.toThrow(
       /progress_coordinate\.options: unknown key\(s\) 'modle'/,
+    );
+    await expect(createOnnxProgressCoordinate(context(ROOT), { model: 'models/bba-aae', threads: 0 })).rejects.toThrow(
+      /progress_coordinate\.options\.threads: /,
     );
   });
 

@@ -9,16 +9,19 @@ import { loadModelPackage, type ModelPackage } from './model-package.js';
 export { embedFiles, embedFrames } from './embed.js';
 export { loadModelPackage, type ModelPackage } from './model-package.js';
 
-const optionsSchema = z.strictObject({ model: z.string().min(1) });
+const optionsSchema = z.strictObject({ model: z.string().min(1), threads: z.number().int().positive().default(1) });
 
-/** options.model: the package directory, relative to the directory of we.yaml. */
+/**
+ * options.model: the package directory, relative to the directory of we.yaml. options.threads: inference
+ * threads per worker; on GPU nodes, where MD leaves the CPUs idle, up to the cores per slot.
+ */
 export async function createOnnxProgressCoordinate(
   ctx: PropagatorContext,
   options: Record<string, unknown>,
 ): Promise<ProgressCoordinate> {
-  const { model } = parsePluginOptions(optionsSchema, options, ctx.config.file, 'progress_coordinate.options');
+  const { model, threads } = parsePluginOptions(optionsSchema, options, ctx.config.file, 'progress_coordinate.options');
   const dir = resolve(ctx.simRoot, model);
-  const pkg = await loadModelPackage(dir, { ndim: ctx.pcoord.ndim }, relative(process.cwd(), dir) || '.');
+  const pkg = await loadModelPackage(dir, { ndim: ctx.pcoord.ndim, threads }, relative(process.cwd(), dir) || '.');
   return new OnnxProgressCoordinate(pkg);
 }
 

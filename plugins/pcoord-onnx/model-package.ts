@@ -33,6 +33,8 @@ export interface ModelPackage {
 export interface LoadOptions {
   /** The run's pcoord.ndim: the package must pick exactly this many latent dimensions. */
   ndim?: number;
+  /** Intra-op threads for inference (default 1: on a node running MD on its CPUs, more would compete with it). */
+  threads?: number;
 }
 
 /** `dir` is resolved against the working directory; `shown` (default `dir`) names it in messages. */
@@ -67,14 +69,15 @@ export async function loadModelPackage(dir: string, options: LoadOptions = {}, s
   await access(onnxPath).catch(() => {
     throw new WeError('missing: expected the encoder exported to ONNX beside model.yaml', onnxShown);
   });
-  const session = await acquireSession(onnxPath, onnxShown);
+  const threads = options.threads ?? 1;
+  const session = await acquireSession(onnxPath, onnxShown, threads);
   try {
     const problems = checkAgainstGraph(session, model, atoms.length, referenceShown, onnxShown, options.ndim).map(
       ([path, message]) => problem(path, message),
     );
     if (problems.length > 0) throw configError(problems);
   } catch (e) {
-    await releaseSession(onnxPath);
+    await releaseSession(onnxPath, threads);
     throw e;
   }
   return {
@@ -85,7 +88,7 @@ export async function loadModelPackage(dir: string, options: LoadOptions = {}, s
     atoms,
     normalisation: model.normalisation,
     session,
-    close: () => releaseSession(onnxPath),
+    close: () => releaseSession(onnxPath, threads),
   };
 }
 
