@@ -234,6 +234,16 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Binhashes the scenario's records are committed with, in order. */
+const BINHASHES = ['b', 'c', 'd'].map((c) => c.repeat(64));
+
+/** Initialises `store` with scenario `s` and commits its first `n` records. */
+async function initializeAndCommit(store: WestH5Store, s: ReturnType<typeof scenario>, n: number): Promise<void> {
+  await store.initialize(s.run, s.first, false);
+  const records = [s.record1, s.record2, s.record3];
+  for (let i = 0; i < n; i++) await store.commit(records[i], BINHASHES[i]);
+}
+
 async function rejection(p: Promise<unknown>): Promise<WeError> {
   const error = await p.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(WeError);
@@ -249,9 +259,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
   async function runTwoIterations() {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
-    await store.initialize(s.run, s.first, false);
-    await store.commit(s.record1, 'b'.repeat(64));
-    await store.commit(s.record2, 'c'.repeat(64));
+    await initializeAndCommit(store, s, 2);
     await store.close();
     return { s, store };
   }
@@ -359,10 +367,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
   it("writes WESTPA's new_weights into the iteration after one that recycled, and none after one that did not", async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
-    await store.initialize(s.run, s.first, false);
-    for (const [record, binhash] of [[s.record1, 'b'], [s.record2, 'c'], [s.record3, 'd']] as const) {
-      await store.commit(record, binhash.repeat(64));
-    }
+    await initializeAndCommit(store, s, 3);
     await store.close();
     const found = JSON.parse(python(NEW_WEIGHTS_PY, path, shape.dtype === 'float32' ? '<f4' : '<f8'));
     expect(found.iter_00000001).toBeNull();
@@ -392,8 +397,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
   it('commit is idempotent: committing an iteration again leaves the same content', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
-    await store.initialize(s.run, s.first, false);
-    await store.commit(s.record1, 'b'.repeat(64));
+    await initializeAndCommit(store, s, 1);
     await store.close();
     const once = h5dump(path);
     await store.commit(s.record1, 'b'.repeat(64));
@@ -411,15 +415,12 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
   it('a commit that fails half-way leaves the pointer alone, and redoing it gives the clean file', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
-    await store.initialize(s.run, s.first, false);
-    await store.commit(s.record1, 'b'.repeat(64));
-    await store.commit(s.record2, 'c'.repeat(64));
+    await initializeAndCommit(store, s, 2);
     await store.close();
     const clean = h5dump(path);
 
     rmSync(path);
-    await store.initialize(s.run, s.first, false);
-    await store.commit(s.record1, 'b'.repeat(64));
+    await initializeAndCommit(store, s, 1);
     // iteration 2's results are written before iteration 3 is prepared; a bad weight graph stops it there
     const broken = { ...s.record2, next: { ...s.record2.next, wtgParents: new Int32Array(1) } };
     const error = await rejection(store.commit(broken, 'c'.repeat(64)));
@@ -468,10 +469,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
   it('redoes a commit interrupted after the istate append, cutting the rows it left', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
-    await store.initialize(s.run, s.first, false);
-    await store.commit(s.record1, 'b'.repeat(64));
-    await store.commit(s.record2, 'c'.repeat(64));
-    await store.commit(s.record3, 'd'.repeat(64));
+    await initializeAndCommit(store, s, 3);
     await store.close();
     const clean = h5dump(path);
     rmSync(path);
@@ -479,8 +477,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     // A binhash too long for /summary fails a commit after the istate append; these records add extra states.
     const tooLong = 'x'.repeat(65);
     const extra = (id: number, iteration: number) => istate(id, iteration, 1, 8, shape.ndim);
-    await store.initialize(s.run, s.first, false);
-    await store.commit(s.record1, 'b'.repeat(64));
+    await initializeAndCommit(store, s, 1);
     const bad2 = { ...s.record2, next: { ...s.record2.next, newIstates: [extra(6, 3)] } };
     expect((await rejection(store.commit(bad2, tooLong))).message).toMatch(/binhash of iteration 3 .* 65 bytes; at most 64/);
     expect(await store.currentIteration()).toBe(2);
@@ -506,10 +503,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
   it('truncate(n) keeps only the initial states used up to iteration n', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
-    await store.initialize(s.run, s.first, false);
-    for (const [record, binhash] of [[s.record1, 'b'], [s.record2, 'c'], [s.record3, 'd']] as const) {
-      await store.commit(record, binhash.repeat(64));
-    }
+    await initializeAndCommit(store, s, 3);
     await store.close();
     const full = h5dump(path);
 
@@ -582,8 +576,7 @@ describe('west.h5 refusals', () => {
   it('initialize refuses an existing file unless forced, leaving it byte for byte', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
-    await store.initialize(s.run, s.first, false);
-    await store.commit(s.record1, 'b'.repeat(64));
+    await initializeAndCommit(store, s, 1);
     await store.close();
     const before = readFileSync(path);
     const error = await rejection(store.initialize(s.run, s.first, false));
@@ -641,8 +634,7 @@ describe('west.h5 refusals', () => {
   it('refuses a truncated file', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
-    await store.initialize(s.run, s.first, false);
-    await store.commit(s.record1, 'b'.repeat(64));
+    await initializeAndCommit(store, s, 1);
     await store.close();
     const bytes = readFileSync(path);
     writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
