@@ -334,6 +334,27 @@ describe('executable propagator: launcher', () => {
       createPropagator(makeContext(root, { len: 1, ndim: 1 }), { runseg: 'runseg.sh', launcher: '/bin/false' }),
     ).rejects.toThrow(/propagator\.options\.launcher: could not start the script launcher \(\/bin\/false exited \(code 1\) before it was ready\)/);
   });
+
+  it('fails a segment whose launcher dies, killing its script, and starts a new launcher for the next', async () => {
+    const root = await simRoot();
+    const propagator = await createPropagator(makeContext(root, { len: 1, ndim: 1 }), { runseg: 'hang.sh' });
+    propagators.push(propagator);
+    const running = propagator.propagate(makeTask(4, [{ segId: 9, parentId: 1 }]));
+    const sleeperFile = join(root, 'traj_segs/000004/000009/sleeper.pid');
+    await whenExists(sleeperFile);
+    const sleeper = Number(await readFile(sleeperFile, 'utf8'));
+    // sleep's parent is hang.sh, whose parent is the launcher.
+    const launcher = await parentOf(await parentOf(sleeper));
+    process.kill(launcher, 'SIGKILL');
+    await expect(running).rejects.toThrow(/iteration 4, segment 9: .*hang\.sh was lost \(the script launcher exited \(SIGKILL\)\); its process group was killed/);
+    expect(await gone(sleeper)).toBe(true);
+
+    const next = propagator.propagate(makeTask(4, [{ segId: 10, parentId: 1 }]));
+    await whenExists(join(root, 'traj_segs/000004/000010/sleeper.pid'));
+    expect(await parentOf(await parentOf(Number(await readFile(join(root, 'traj_segs/000004/000010/sleeper.pid'), 'utf8'))))).not.toBe(launcher);
+    void propagator.close?.();
+    await expect(next).rejects.toThrow(/iteration 4, segment 10: .*was killed by signal SIGTERM/);
+  });
 });
 
 /** Resolves once `path` exists (polling for up to 5 s, the test's own limit). */
@@ -341,6 +362,11 @@ async function whenExists(path: string): Promise<void> {
   for (let i = 0; i < 250 && !(await stat(path).then(() => true, () => false)); i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+async function parentOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 /** True once the process has exited (absent, or a zombie awaiting a reaper); polls for up to 5 s. */

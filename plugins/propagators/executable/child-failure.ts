@@ -11,6 +11,7 @@ const SPAWN_ERRORS: Record<string, string> = {
 
 function whatHappened(outcome: ChildOutcome, timeoutSeconds: number | undefined): string | undefined {
   if (outcome.spawnError) return SPAWN_ERRORS[outcome.spawnError] ?? `could not be started (${outcome.spawnError})`;
+  if (outcome.lost) return `was lost (${outcome.lost}); its process group was killed`;
   if (outcome.timedOut) return `timed out after ${timeoutSeconds} s (its process group was killed, ${outcome.killedBy ?? 'exit code ' + outcome.exitCode})`;
   if (outcome.cancelled) return 'was cancelled (its process group was killed)';
   if (outcome.killedBy) return `was killed by signal ${outcome.killedBy}`;

@@ -24,6 +24,8 @@ export interface ChildOutcome {
   cancelled: boolean;
   /** errno code when the script could not be started at all (ENOENT, EACCES, ENOEXEC). */
   spawnError?: string;
+  /** Why a started script's end could not be seen (its launcher died); its process group was killed. */
+  lost?: string;
   /** User + system seconds of the script and its descendants; undefined when it could not be measured. */
   cputime?: number;
   walltime: number;

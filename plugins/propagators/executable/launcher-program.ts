@@ -18,13 +18,20 @@ def reply(**fields):
     sys.stdout.write(json.dumps(fields) + "\n")
     sys.stdout.flush()
 
+def signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:  # real-time signals other than SIGRTMIN and SIGRTMAX have no name
+        return "SIG%d" % number
+
 def main():
     base = dict(os.environ)
     # Python ignores these; posix_spawn would pass the ignoring on to scripts (a pipeline's writer would then
     # see EPIPE instead of dying quietly), so scripts get the defaults back, as from a shell.
     defaults = {signal.SIGPIPE, signal.SIGXFSZ}
     reply(ready=True)
-    for line in sys.stdin:
+    # Bytes, decoded as JSON's UTF-8 whatever the locale says.
+    for line in sys.stdin.buffer:
         request = json.loads(line)
         actions = [
             (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
@@ -42,7 +49,7 @@ def main():
         _, status, usage = os.wait4(pid, 0)
         cputime = usage.ru_utime + usage.ru_stime
         if os.WIFSIGNALED(status):
-            reply(signal=signal.Signals(os.WTERMSIG(status)).name, cputime=cputime)
+            reply(signal=signal_name(os.WTERMSIG(status)), cputime=cputime)
         else:
             reply(exit=os.WEXITSTATUS(status), cputime=cputime)
 

@@ -68,6 +68,11 @@ export class ScriptLauncher {
     });
   }
 
+  /** False once the launcher process has exited. */
+  get alive(): boolean {
+    return this.exited === undefined;
+  }
+
   run(spec: ChildSpec): Promise<ChildOutcome> {
     const start = performance.now();
     if (this.exited !== undefined) return Promise.resolve(this.notStarted(start));
@@ -116,9 +121,18 @@ export class ScriptLauncher {
   /** If the launcher dies, a script it started is killed (nothing could reap it) and all are reported as failed. */
   private failPending(): void {
     for (const request of this.requests.splice(0)) {
-      if (request.group !== undefined) terminateGroup(request.group);
       request.supervision?.release();
-      request.resolve(this.notStarted(request.start));
+      if (request.group === undefined) {
+        request.resolve(this.notStarted(request.start));
+        continue;
+      }
+      terminateGroup(request.group);
+      request.resolve({
+        timedOut: false,
+        cancelled: false,
+        lost: `the script launcher exited (${this.exited})${this.stderrTail()}`,
+        walltime: (performance.now() - request.start) / 1000,
+      });
     }
   }
 

@@ -14,21 +14,23 @@ export interface ScriptStarter {
 export async function createScriptStarter(launcher: string, file: string): Promise<ScriptStarter> {
   if (launcher === 'none') return { run: (spec) => spawnInProcess(spec), close() {} };
   const launchers = new Map<number, Promise<ScriptLauncher>>();
-  const forSlot = (slot: number) => {
-    let started = launchers.get(slot);
-    if (!started) {
-      started = ScriptLauncher.start(launcher).catch((err: unknown) => {
-        if (!(err instanceof LauncherStartError)) throw err;
-        throw configError([
-          {
-            file,
-            field: `${OPTIONS_FIELD}.launcher`,
-            message: `could not start the script launcher (${err.message}); expected a Python >= 3.8, or 'none' to start scripts from this process`,
-          },
-        ]);
-      });
-      launchers.set(slot, started);
-    }
+  const start = () =>
+    ScriptLauncher.start(launcher).catch((err: unknown) => {
+      if (!(err instanceof LauncherStartError)) throw err;
+      throw configError([
+        {
+          file,
+          field: `${OPTIONS_FIELD}.launcher`,
+          message: `could not start the script launcher (${err.message}); expected a Python >= 3.8, or 'none' to start scripts from this process`,
+        },
+      ]);
+    });
+  // A slot runs one segment at a time, so a launcher that died (killed, out of memory) is replaced only once.
+  const forSlot = async (slot: number): Promise<ScriptLauncher> => {
+    const current = launchers.get(slot);
+    if (current && (await current).alive) return current;
+    const started = start();
+    launchers.set(slot, started);
     return started;
   };
   // Slot 0 now, so that a missing Python is reported before any segment runs.
