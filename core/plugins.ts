@@ -121,8 +121,11 @@ export interface ProgressCoordinate {
   readonly ndim: number;
   /** frames.nFrames × ndim. */
   fromFrames(frames: Frames): Promise<Float64Array>;
-  /** Reads a structure or trajectory file (PDB, DCD, AMBER NetCDF) and embeds every frame. */
-  fromFile(path: string): Promise<Float64Array>;
+  /**
+   * Reads structure or trajectory files (PDB, DCD, AMBER NetCDF) and embeds every frame: one result per file
+   * (its frames × ndim), in order. Batching files lets an implementation make one inference call for all.
+   */
+  fromFiles(paths: readonly string[]): Promise<Float64Array[]>;
   close?(): Promise<void>;
 }
 

@@ -52,14 +52,17 @@ async function readEnv(dataRef: string): Promise<Record<string, string>> {
   );
 }
 
+/** The file lists textModel was called with, in order. */
+const textModelCalls: string[][] = [];
 /** A progress coordinate read from text files of one number per frame: a real implementation of the seam. */
 const textModel: ProgressCoordinate = {
   ndim: 1,
   async fromFrames(frames) {
     return Float64Array.from({ length: frames.nFrames }, (_, f) => frames.xyz[f * frames.nAtoms * 3]);
   },
-  async fromFile(path) {
-    return Float64Array.from((await readFile(path, 'utf8')).trim().split('\n').map(Number));
+  async fromFiles(paths) {
+    textModelCalls.push([...paths]);
+    return Promise.all(paths.map(async (path) => Float64Array.from((await readFile(path, 'utf8')).trim().split('\n').map(Number))));
   },
 };
 
@@ -208,7 +211,10 @@ describe.each(['python3', 'none'])('launcher: %s', (launcherOption) => {
         runseg: 'runseg.sh',
         bstate_structure: 'bstate.traj',
       });
-      expect(Array.from(await byModel.basisStatePcoords!(ctx.config.basisStates))).toEqual([7.75, 3.25]);
+      textModelCalls.length = 0;
+    expect(Array.from(await byModel.basisStatePcoords!(ctx.config.basisStates))).toEqual([7.75, 3.25]);
+    // All basis states in one call: the ONNX model then runs the encoder once for them all.
+    expect(textModelCalls).toEqual([[join(root, 'bstates/0/bstate.traj'), join(root, 'bstates/1/bstate.traj')]]);
     });
   });
 

@@ -116,7 +116,7 @@ describe('onnx progress-coordinate plugin', () => {
     const pcoord = await createOnnxProgressCoordinate(context(ROOT), { model: 'models/chignolin-aae' });
     try {
       expect(pcoord.ndim).toBe(2);
-      const values = await pcoord.fromFile(join(import.meta.dirname, 'fixtures', 'trajectory', 'cln025.dcd'));
+      const [values] = await pcoord.fromFiles([join(import.meta.dirname, 'fixtures', 'trajectory', 'cln025.dcd')]);
       expect(values.length).toBe(5 * 2);
       expect(values.every(Number.isFinite)).toBe(true);
     } finally {

@@ -36,8 +36,8 @@ class OnnxProgressCoordinate implements ProgressCoordinate {
     return embedFrames(this.pkg, frames);
   }
 
-  async fromFile(path: string): Promise<Float64Array> {
-    return (await embedFiles(this.pkg, [path]))[0];
+  fromFiles(paths: readonly string[]): Promise<Float64Array[]> {
+    return embedFiles(this.pkg, paths);
   }
 
   close(): Promise<void> {

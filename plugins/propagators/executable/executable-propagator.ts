@@ -170,24 +170,29 @@ class ExecutablePropagator implements Propagator {
     }
     // Row 0 is the parent's final point; the trajectory holds the segment's new frames.
     const trajectory = join(dataRef, this.options.trajectory ?? '');
-    const frames = await this.modelPoints(trajectory, len - 1, context);
+    const [frames] = await this.modelPoints([{ path: trajectory, context }], len - 1);
     const pcoord = new Float64Array(len * ndim);
     pcoord.set(task.startPoints.subarray(index * ndim, (index + 1) * ndim));
     pcoord.set(frames, ndim);
     return pcoord;
   }
 
-  /** Embeds every frame of `path` with the configured model, expecting `rows` frames. */
-  private async modelPoints(path: string, rows: number, context: string): Promise<Float64Array> {
+  /**
+   * Embeds every frame of each file with the configured model in one encoder call, expecting `rows` frames in
+   * each; `context` names the segment or state a file belongs to.
+   */
+  private async modelPoints(files: { path: string; context: string }[], rows: number): Promise<Float64Array[]> {
     const { ndim } = this.ctx.pcoord;
     const model = await this.progressCoordinate();
     if (model.ndim !== ndim) {
-      throw new WeError(`${context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, path);
+      throw new WeError(`${files[0].context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, files[0].path);
     }
-    const points = await model.fromFile(path);
-    if (points.length !== rows * ndim) {
-      throw new WeError(`${context}: expected ${rows} frames (${rows} × ${ndim} pcoord values), got ${points.length / ndim} frames`, path);
-    }
+    const points = await model.fromFiles(files.map((f) => f.path));
+    points.forEach((p, i) => {
+      if (p.length !== rows * ndim) {
+        throw new WeError(`${files[i].context}: expected ${rows} frames (${rows} × ${ndim} pcoord values), got ${p.length / ndim} frames`, files[i].path);
+      }
+    });
     return points;
   }
 
@@ -197,21 +202,22 @@ class ExecutablePropagator implements Propagator {
     return this.model;
   }
 
+  /** With a model, all basis states go through the encoder in one call (`we init` embeds ~50 on Summit). */
   async basisStatePcoords(states: BasisState[]): Promise<Float64Array> {
     const { ndim } = this.ctx.pcoord;
     const out = new Float64Array(states.length * ndim);
-    const useModel = this.options.pcoord_from === 'trajectory' || (!this.getPcoord && this.ctx.progressCoordinate);
-    for (let i = 0; i < states.length; i++) {
-      const state = states[i];
+    const located = states.map((state, i) => {
       const found = this.ctx.config.basisStates.indexOf(state);
       const id = found >= 0 ? found : i;
-      const context = `basis state ${id} (label ${state.label})`;
-      const ref = this.refs.bstate.render({ auxref: state.auxref, bstate: id });
-      const point = useModel
-        ? await this.modelPoints(join(ref, this.options.bstate_structure), 1, context)
-        : await this.runGetPcoord(id, ref, context);
-      out.set(point, i * ndim);
+      return { id, context: `basis state ${id} (label ${state.label})`, ref: this.refs.bstate.render({ auxref: state.auxref, bstate: id }) };
+    });
+    const useModel = this.options.pcoord_from === 'trajectory' || (!this.getPcoord && this.ctx.progressCoordinate);
+    if (useModel) {
+      const files = located.map((s) => ({ path: join(s.ref, this.options.bstate_structure), context: s.context }));
+      (await this.modelPoints(files, 1)).forEach((point, i) => out.set(point, i * ndim));
+      return out;
     }
+    for (const [i, s] of located.entries()) out.set(await this.runGetPcoord(s.id, s.ref, s.context), i * ndim);
     return out;
   }
 
