@@ -5,7 +5,9 @@
  * (no data ref, log, return-file or pcoord handling). Twice: at the bench process's own size, then holding as
  * much memory as a real `we run` (a fork copies the forking process's page tables, so spawning from Node slows
  * as the engine grows). WESTPA's executable propagator with a trivial run script: 335 segments/s serial,
- * 275–300/s with 2 processes. Reported: the median over rounds.
+ * 275–300/s with 2 processes. Reported: the median over rounds. Each segment makes a data-ref directory and
+ * a log and return file: the simulation root is in $TMPDIR (or /tmp), or BENCH_DIR (e.g. /dev/shm) to take
+ * the disk out of the figures.
  * Run: npx tsc && node dist/bench/executable.js
  */
 import { spawn } from 'node:child_process';
@@ -97,7 +99,7 @@ async function measure(modes: Mode[]): Promise<void> {
 }
 
 export async function main(): Promise<void> {
-  const simRoot = await mkdtemp(join(tmpdir(), 'we-bench-exec-'));
+  const simRoot = await mkdtemp(join(process.env.BENCH_DIR ?? tmpdir(), 'we-bench-exec-'));
   try {
     const script = join(simRoot, 'runseg.sh');
     await writeFile(script, RUNSEG);

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressCoordinate, Propagator, PropagatorContext, SegmentTask } from '../core/plugins.js';
 import { createExecutablePropagator as createPropagator } from '../plugins/propagators/executable/index.js';
 import { makeContext, makeSimRoot } from './fixtures/runseg/sim-context.js';
+import { gone, parentOf } from './helpers/processes.js';
 
 interface Seg {
   segId: number;
@@ -368,22 +369,4 @@ async function whenExists(path: string): Promise<void> {
   for (let i = 0; i < 250 && !(await stat(path).then(() => true, () => false)); i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-async function parentOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-/** True once the process has exited (absent, or a zombie awaiting a reaper); polls for up to 5 s. */
-async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    const state = await readFile(`/proc/${pid}/stat`, 'utf8').then(
-      (s) => s.slice(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3),
-      () => 'gone',
-    );
-    if (state === 'gone' || state === 'Z') return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, we } from './helpers/cli.js';
+import { repoRoot, we, weBin } from './helpers/cli.js';
+import { gone } from './helpers/processes.js';
 import { h5pyJson } from './helpers/h5py.js';
 
 function flakySim(): string {
@@ -52,5 +54,25 @@ describe('failing segments with a real run script', () => {
     const resumed = await we(['run'], dir);
     expect(resumed.exitCode, resumed.all).toBe(0);
     expect(resumed.stdout).toMatch(/2 iteration\(s\) run, next is 5/);
+  });
+
+  it('leaves no run script behind when the engine is killed with SIGKILL, and the next run resumes', async () => {
+    const dir = flakySim();
+    expect((await we(['init'], dir)).exitCode).toBe(0);
+    writeFileSync(join(dir, 'hang'), '');
+    const engine = execa('node', [weBin, 'run'], { cwd: dir, reject: false });
+    const sleepers = () => readdirSync(dir).filter((f) => f.startsWith('sleeper-'));
+    // Two slots: both of iteration 2's first segments hang.
+    for (let i = 0; i < 300 && sleepers().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sleepers().length).toBe(2);
+    engine.kill('SIGKILL');
+    await engine;
+    // The launchers see the engine's pipe close and kill their scripts' process groups.
+    for (const file of sleepers()) expect(await gone(Number(readFileSync(join(dir, file), 'utf8')))).toBe(true);
+
+    rmSync(join(dir, 'hang'));
+    const resumed = await we(['run'], dir);
+    expect(resumed.exitCode, resumed.all).toBe(0);
+    expect(resumed.stdout).toMatch(/completed: reached iteration limit 4/);
   });
 });

@@ -9,14 +9,21 @@
  * {"file", "cwd", "env", "log"} (env: variables added to the launcher's own environment), it writes
  * {"pid": n} once the script runs, or {"error": "ENOENT"} (an errno name) if it could not start, then, when the
  * script has ended, {"exit": code} or {"signal": "SIGTERM"}, with "cputime": user + system seconds of the script
- * and the descendants it waited for. One script at a time; it exits when its input closes.
+ * and the descendants it waited for. One script at a time. When its input closes (the engine closed it, exited
+ * or was killed) it kills the process group of a script still running, so that no orphan goes on writing into
+ * a segment that a resumed run will redo, and exits.
  */
 export const LAUNCHER_PROGRAM = String.raw`
-import errno, json, os, signal, sys
+import errno, json, os, select, signal, sys, time
+
+KILL_GRACE = 2.0  # seconds between SIGTERM and SIGKILL, as the engine's own (child-process-group.ts)
 
 def reply(**fields):
-    sys.stdout.write(json.dumps(fields) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps(fields) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the engine is gone; there is no one left to tell
+        os._exit(0)
 
 def signal_name(number):
     try:
@@ -24,15 +31,72 @@ def signal_name(number):
     except ValueError:  # real-time signals other than SIGRTMIN and SIGRTMAX have no name
         return "SIG%d" % number
 
+class Requests:
+    """The engine's lines, read as bytes (JSON is UTF-8 whatever the locale) without blocking a wait."""
+
+    def __init__(self):
+        self.fd = sys.stdin.fileno()
+        self.buffer = b""
+        self.closed = False
+
+    def read_some(self):
+        data = os.read(self.fd, 65536)
+        self.buffer += data
+        self.closed = not data
+
+    def next(self):
+        while b"\n" not in self.buffer:
+            if self.closed:
+                return None
+            self.read_some()
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+def kill_group(pid):
+    """SIGTERM to the script's process group, SIGKILL after the grace; the script's (status, rusage)."""
+    for sig, grace in ((signal.SIGTERM, KILL_GRACE), (signal.SIGKILL, None)):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            pass
+        deadline = None if grace is None else time.monotonic() + grace
+        while deadline is None or time.monotonic() < deadline:
+            done, status, usage = os.wait4(pid, 0 if deadline is None else os.WNOHANG)
+            if done:
+                return status, usage
+            time.sleep(0.05)
+
+def wait_for(pid, requests, wakeup):
+    """The script's (status, rusage); if the engine closes its end first, the script is killed."""
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        if requests.closed:
+            return kill_group(pid)
+        # SIGCHLD writes to wakeup, so a script ending between wait4 and select still wakes this up.
+        readable, _, _ = select.select([requests.fd, wakeup], [], [])
+        if wakeup in readable:
+            os.read(wakeup, 512)
+        if requests.fd in readable:
+            requests.read_some()
+
 def main():
     base = dict(os.environ)
     # Python ignores these; posix_spawn would pass the ignoring on to scripts (a pipeline's writer would then
     # see EPIPE instead of dying quietly), so scripts get the defaults back, as from a shell.
     defaults = {signal.SIGPIPE, signal.SIGXFSZ}
+    wakeup, wakeup_write = os.pipe()
+    os.set_blocking(wakeup, False)
+    os.set_blocking(wakeup_write, False)
+    signal.set_wakeup_fd(wakeup_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    requests = Requests()
     reply(ready=True)
-    # Bytes, decoded as JSON's UTF-8 whatever the locale says.
-    for line in sys.stdin.buffer:
-        request = json.loads(line)
+    while True:
+        request = requests.next()
+        if request is None:
+            return
         actions = [
             (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
             (os.POSIX_SPAWN_OPEN, 1, request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666),
@@ -46,7 +110,7 @@ def main():
             reply(error=errno.errorcode.get(error.errno, "spawn failed"))
             continue
         reply(pid=pid)
-        _, status, usage = os.wait4(pid, 0)
+        status, usage = wait_for(pid, requests, wakeup)
         cputime = usage.ru_utime + usage.ru_stime
         if os.WIFSIGNALED(status):
             reply(signal=signal_name(os.WTERMSIG(status)), cputime=cputime)
