@@ -2,8 +2,8 @@
  * WESTPA's ExecutablePropagator: one child process per segment running the user's run script, which reads its
  * segment from WEST_* variables and returns the progress coordinate (and any extra datasets) in files.
  */
-import { constants, mkdirSync, rmSync } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
 import { WeError } from '../../../core/errors.js';
@@ -122,7 +122,7 @@ class ExecutablePropagator implements Propagator {
     const context = `iteration ${iteration}, segment ${segId}`;
     await this.staging?.prepare();
     const place = segmentEnv(task, index, this.ctx.simRoot, this.refs, this.staging?.segmentDir(iteration, segId));
-    freshDirectory(place.dataRef);
+    await freshDirectory(place.dataRef);
     const returns = this.returnDir.files(`iter${pad6(iteration)}-seg${pad6(segId)}`, this.options.datasets);
     const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
     const logStem = join(this.logsDir, `iter_${pad6(iteration)}_seg_${pad6(segId)}`);
@@ -290,18 +290,19 @@ class ExecutablePropagator implements Propagator {
 
 /**
  * As WESTPA: a data ref left by an earlier (failed) attempt is emptied so every attempt starts afresh. Tries the
- * common case (parent exists, ref does not) first: removing a tree costs several file system calls. Synchronous,
- * as one mkdir costs less than a thread-pool round trip.
+ * common case (parent exists, ref does not) first: removing a tree costs several file system calls. On the
+ * thread pool: on a slow or shared file system a mkdir takes long enough that slots should not queue behind it
+ * on the event loop.
  */
-function freshDirectory(path: string): void {
+async function freshDirectory(path: string): Promise<void> {
   try {
-    mkdirSync(path);
+    await mkdir(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') mkdirSync(path, { recursive: true });
+    if (code === 'ENOENT') await mkdir(path, { recursive: true });
     else if (code === 'EEXIST') {
-      rmSync(path, { recursive: true, force: true });
-      mkdirSync(path);
+      await rm(path, { recursive: true, force: true });
+      await mkdir(path);
     } else throw err;
   }
 }

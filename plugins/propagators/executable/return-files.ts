@@ -4,8 +4,8 @@
  * `>` or `>>` works the same, and a file never written reads as empty. Each saves file system round trips,
  * which dominate the cost of a trivial segment.
  */
-import { unlinkSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { constants, unlinkSync } from 'node:fs';
+import { access, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,13 +23,29 @@ export function returnVariable(name: string): string {
   return `WEST_${name.toUpperCase()}_RETURN`;
 }
 
+const SHARED_MEMORY = '/dev/shm';
+
+async function isWritableDirectory(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class ReturnFileDir {
   private attempts = 0;
 
   private constructor(private readonly dir: string) {}
 
+  /**
+   * In /dev/shm where there is one: return files are a few hundred bytes passed from script to engine, and on a
+   * disk each new file costs a journal write (0.2–1.2 ms measured on these machines, against 12 µs in memory).
+   */
   static async create(): Promise<ReturnFileDir> {
-    return new ReturnFileDir(await mkdtemp(join(tmpdir(), 'we-returns-')));
+    const base = (await isWritableDirectory(SHARED_MEMORY)) ? SHARED_MEMORY : tmpdir();
+    return new ReturnFileDir(await mkdtemp(join(base, 'we-returns-')));
   }
 
   /** `tag` (e.g. iter000003-seg000007) makes files kept after a failed read recognisable. */
