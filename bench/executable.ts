@@ -4,18 +4,21 @@
  * the engine process (`launcher: none`), against the bare cost of Node's child_process.spawn of the same script
  * (no data ref, log, return-file or pcoord handling). Twice: at the bench process's own size, then holding as
  * much memory as a real `we run` (a fork copies the forking process's page tables, so spawning from Node slows
- * as the engine grows). WESTPA's executable propagator with a trivial run script: 335 segments/s serial,
- * 275–300/s with 2 processes. Reported: the median over rounds. Each segment makes a data-ref directory and
+ * as the engine grows). Baseline from WESTPA itself when a WESTPA source tree is in WESTPA_SRC (default
+ * /tmp/westpa-src): its ExecutablePropagator.propagate on the same script, in forked workers for 2
+ * (bench/westpa-propagator.py). (Whole runs, `we run` against `w_run`, are bench/westpa-executable.ts.) Reported: the median over rounds. Each segment makes a data-ref directory and
  * a log and return file: the simulation root is in $TMPDIR (or /tmp), or BENCH_DIR (e.g. /dev/shm) to take
  * the disk out of the figures.
  * Run: npx tsc && node dist/bench/executable.js
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { RunConfig } from '../core/config/types.js';
 import type { PropagatorContext, SegmentTask } from '../core/plugins.js';
 import { createExecutablePropagator } from '../plugins/propagators/executable/index.js';
@@ -30,6 +33,10 @@ const RUNSEG = '#!/bin/sh\necho 1.0 > $WEST_PCOORD_RETURN\n';
  * iterations) and the 100,000-walker ODLD iteration bench at 223–265 MB.
  */
 const RUN_RESIDENT_MB = 250;
+/** WESTPA's own ExecutablePropagator, driven by bench/westpa-propagator.py, when a WESTPA source tree is there. */
+const WESTPA_SRC = process.env.WESTPA_SRC ?? '/tmp/westpa-src';
+const WESTPA_HELPER = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../bench/westpa-propagator.py' : './westpa-propagator.py', import.meta.url));
+const execFileAsync = promisify(execFile);
 
 function context(simRoot: string): PropagatorContext {
   const pcoord = { len: 1, ndim: 1, dtype: 'float32' as const };
@@ -76,12 +83,16 @@ interface Mode {
   width: number;
   job: () => Promise<unknown>;
   rounds: number[];
+  /** The job runs a whole round itself (in its own width) and returns its seconds. */
+  timesItself?: boolean;
 }
 
 async function measure(modes: Mode[]): Promise<void> {
-  for (const mode of modes) await pool(WARMUP, mode.width, mode.job);
+  for (const mode of modes) if (!mode.timesItself) await pool(WARMUP, mode.width, mode.job);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of modes) mode.rounds.push(await pool(SEGMENTS_PER_ROUND, mode.width, mode.job));
+    for (const mode of modes) {
+      mode.rounds.push(mode.timesItself ? ((await mode.job()) as number) : await pool(SEGMENTS_PER_ROUND, mode.width, mode.job));
+    }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const rss = process.memoryUsage().rss / 2 ** 20;
@@ -96,6 +107,24 @@ async function measure(modes: Mode[]): Promise<void> {
     );
   }
   for (const mode of modes) mode.rounds = [];
+}
+
+/**
+ * What the disk charges for the files every segment makes (a data-ref directory, a log, a return file): on
+ * these shared machines it varies several-fold from hour to hour, and the propagator's rate with it.
+ */
+async function metadataCost(dir: string): Promise<string> {
+  const probe = join(dir, 'metadata-probe');
+  const n = 200;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    mkdirSync(join(probe + i));
+    writeFileSync(join(probe + i, 'f'), '');
+  }
+  const made = performance.now();
+  for (let i = 0; i < n; i++) rmSync(probe + i, { recursive: true });
+  const us = (ms: number) => ((1000 * ms) / n).toFixed(0);
+  return `mkdir + create ${us(made - start)} µs, remove ${us(performance.now() - made)} µs`;
 }
 
 export async function main(): Promise<void> {
@@ -125,13 +154,26 @@ export async function main(): Promise<void> {
       let lane = 0;
       mode.job = () => viaLauncher.propagate(segmentTask(segments++), undefined, lane++ % 2);
     }
+    if (existsSync(join(WESTPA_SRC, 'src', 'westpa'))) {
+      for (const width of [1, 2]) {
+        const westpaSim = await mkdtemp(join(simRoot, 'westpa-'));
+        const args = [WESTPA_HELPER, westpaSim, script, String(SEGMENTS_PER_ROUND), String(width), '1'];
+        const env = { ...process.env, PYTHONPATH: join(WESTPA_SRC, 'src') };
+        // Its own timing excludes Python's start-up; the process is the round.
+        const job = async () => Number((await execFileAsync('/usr/bin/python3', args, { env })).stdout.trim().split('\n').pop());
+        modes.splice(modes.findIndex((m) => m.width === width) + 1, 0, { name: "WESTPA 2's ExecutablePropagator", width, job, rounds: [], timesItself: true });
+      }
+    } else {
+      console.log(`(no WESTPA source tree at ${WESTPA_SRC}: its rows are left out; set WESTPA_SRC)`);
+    }
     console.log(`trivial runseg.sh, pcoord len 1; median of ${ROUNDS} interleaved rounds of ${SEGMENTS_PER_ROUND} segments`);
+    console.log(`file system of the simulation root: ${await metadataCost(simRoot)}`);
     await measure(modes);
     const ballast: Buffer[] = [];
     while (process.memoryUsage().rss < RUN_RESIDENT_MB * 2 ** 20) ballast.push(Buffer.alloc(2 ** 20, 1));
     await measure(modes);
     console.log(`(ballast: ${ballast.length} MB of touched buffers, to the size of a real run)`);
-    console.log('WESTPA 2 executable propagator (reference notes): 335 segments/s serial, 275-300/s with 2 processes');
+    console.log(`file system of the simulation root, after: ${await metadataCost(simRoot)}`);
     await viaLauncher.close?.();
     await fromEngine.close?.();
   } finally {

@@ -1,0 +1,140 @@
+/**
+ * Whole runs with a trivial run script, `we run` against WESTPA 2's `w_run`, side by side on the same machine
+ * in the same hour: 100 walkers in one bin, each segment one `runseg.sh` that writes a 2-row pcoord, serial
+ * and with 2 slots (WESTPA: `--work-manager processes --n-workers 2`). The rate is segments per second of
+ * iteration wall time as each engine reports it (WESTPA's "Iteration wallclock", our progress line), over
+ * iterations 2–6 (iteration 1 warms up), so start-up is left out on both sides; it holds propagation,
+ * resampling and the west.h5 write: what a user waits for per segment. Median of rounds, engines alternating.
+ * Needs /usr/bin/python3 with WESTPA's dependencies and a WESTPA source tree with its extensions built
+ * (`bash scripts/check-with-westpa.sh WESTPA_SRC` prepares one), in WESTPA_SRC (default /tmp/westpa-src).
+ * The simulations live in $TMPDIR (or /tmp), or BENCH_DIR: on a disk, each segment's new directory, log and
+ * return file cost both engines alike (BENCH_DIR=/dev/shm leaves only the engines' own costs).
+ * Run: npx tsc && node dist/bench/westpa-executable.js
+ */
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+
+const WESTPA_SRC = process.env.WESTPA_SRC ?? '/tmp/westpa-src';
+const PYTHON = '/usr/bin/python3';
+const WE = fileURLToPath(new URL('../cli/we.js', import.meta.url));
+const WALKERS = 100;
+const ITERATIONS = 6;
+const ROUNDS = 3;
+const RUNSEG = '#!/bin/sh\necho 1.0 > $WEST_PCOORD_RETURN\necho 1.0 >> $WEST_PCOORD_RETURN\n';
+
+const WESTPA_SYSTEM = `import numpy as np
+from westpa.core.binning import RectilinearBinMapper
+from westpa.core.systems import WESTSystem
+
+class System(WESTSystem):
+    def initialize(self):
+        self.pcoord_ndim = 1
+        self.pcoord_len = 2
+        self.pcoord_dtype = np.float32
+        self.bin_mapper = RectilinearBinMapper([[-float('inf'), float('inf')]])
+        self.bin_target_counts = np.full(self.bin_mapper.nbins, ${WALKERS}, dtype=int)
+`;
+
+const WESTPA_CFG = `---
+west:
+  system: {driver: system.System, module_path: $WEST_SIM_ROOT}
+  propagation: {max_total_iterations: ${ITERATIONS}, propagator: executable, gen_istates: false}
+  data:
+    west_data_file: west.h5
+    data_refs:
+      segment: $WEST_SIM_ROOT/traj_segs/{segment.n_iter:06d}/{segment.seg_id:06d}
+      basis_state: $WEST_SIM_ROOT/bstates/{basis_state.auxref}
+      initial_state: $WEST_SIM_ROOT/istates/{initial_state.iter_created}/{initial_state.state_id}
+  executable:
+    environ: {}
+    propagator:
+      executable: $WEST_SIM_ROOT/runseg.sh
+      stdout: $WEST_SIM_ROOT/seg_logs/{segment.n_iter:06d}-{segment.seg_id:06d}.log
+      stderr: stdout
+    get_pcoord: {executable: $WEST_SIM_ROOT/get_pcoord.sh, stdout: /dev/null, stderr: stdout}
+`;
+
+const weYaml = (slots: number) => `pcoord: {ndim: 1, len: 2, dtype: float32}
+binning: {mapper: {type: rectilinear, boundaries: [[-.inf, .inf]]}, target_counts: ${WALKERS}}
+basis_states: [{label: start, probability: 1, auxref: '0', pcoord: [1.0]}]
+propagator: {name: executable, options: {runseg: runseg.sh}}
+work_manager: {name: local, slots: ${slots}}
+max_iterations: ${ITERATIONS}
+seed: 1
+`;
+
+async function simulation(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(process.env.BENCH_DIR ?? tmpdir(), 'we-bench-vs-westpa-'));
+  await mkdir(join(dir, 'bstates', '0'), { recursive: true });
+  await mkdir(join(dir, 'seg_logs'));
+  for (const [name, text] of Object.entries({ 'runseg.sh': RUNSEG, ...files })) {
+    await writeFile(join(dir, name), text);
+    if (name.endsWith('.sh')) await chmod(join(dir, name), 0o755);
+  }
+  return dir;
+}
+
+/** Seconds per iteration after the first, read from each engine's own log lines. */
+function iterationSeconds(log: string, pattern: RegExp, seconds: (match: RegExpMatchArray) => number): number[] {
+  const all = [...log.matchAll(pattern)].map(seconds);
+  if (all.length !== ITERATIONS) throw new Error(`expected ${ITERATIONS} iteration timings, found ${all.length}:\n${log}`);
+  return all.slice(1);
+}
+
+const segmentsPerSecond = (seconds: number[]) => (WALKERS * seconds.length) / seconds.reduce((a, b) => a + b, 0);
+
+async function westpaRate(workers: number): Promise<number> {
+  const dir = await simulation({
+    'system.py': WESTPA_SYSTEM,
+    'west.cfg': WESTPA_CFG,
+    'get_pcoord.sh': '#!/bin/sh\necho 1.0 > $WEST_PCOORD_RETURN\n',
+  });
+  try {
+    const env = { PYTHONPATH: join(WESTPA_SRC, 'src'), WEST_SIM_ROOT: dir };
+    await execa(PYTHON, ['-m', 'westpa.cli.core.w_init', '--bstate', 'start,1.0,0', '--segs-per-state', String(WALKERS), '--force'], { cwd: dir, env });
+    const manager = workers === 1 ? ['--work-manager', 'serial'] : ['--work-manager', 'processes', '--n-workers', String(workers)];
+    const run = await execa(PYTHON, ['-m', 'westpa.cli.core.w_run', ...manager], { cwd: dir, env, all: true });
+    const wallclock = /Iteration wallclock: (\d+):(\d+):([\d.]+)/g;
+    return segmentsPerSecond(iterationSeconds(run.all ?? '', wallclock, (m) => 3600 * Number(m[1]) + 60 * Number(m[2]) + Number(m[3])));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function weRate(slots: number): Promise<number> {
+  const dir = await simulation({ 'we.yaml': weYaml(slots) });
+  try {
+    await execa('node', [WE, 'init'], { cwd: dir });
+    const run = await execa('node', [WE, 'run'], { cwd: dir, all: true });
+    const progress = new RegExp(`iteration \\d+: ${WALKERS} segments, .*?, ([\\d.]+) s;`, 'g');
+    return segmentsPerSecond(iterationSeconds(run.all ?? '', progress, (m) => Number(m[1])));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function main(): Promise<void> {
+  if (!existsSync(join(WESTPA_SRC, 'src', 'westpa'))) {
+    console.log(`skipped: no WESTPA source tree at ${WESTPA_SRC} (set WESTPA_SRC; scripts/check-with-westpa.sh builds one)`);
+    return;
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  console.log(`trivial runseg.sh, ${WALKERS} walkers, iterations 2-${ITERATIONS}; median of ${ROUNDS} rounds, engines alternating`);
+  console.log('slots  WESTPA w_run seg/s  we run seg/s  we / WESTPA');
+  for (const slots of [1, 2]) {
+    const westpa: number[] = [];
+    const we: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      westpa.push(await westpaRate(slots));
+      we.push(await weRate(slots));
+    }
+    const [w, ours] = [median(westpa), median(we)];
+    console.log(`${String(slots).padStart(5)}${w.toFixed(0).padStart(20)}${ours.toFixed(0).padStart(14)}${(ours / w).toFixed(2).padStart(12)}x`);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
