@@ -82,6 +82,8 @@ def wait_for(pid, requests, wakeup):
             requests.read_some()
 
 def main():
+    if sys.version_info < (3, 8):  # posix_spawn's setpgroup and setsigdef
+        sys.exit("the script launcher needs Python >= 3.8, found " + sys.version.split()[0])
     base = dict(os.environ)
     # Python ignores these; posix_spawn would pass the ignoring on to scripts (a pipeline's writer would then
     # see EPIPE instead of dying quietly), so scripts get the defaults back, as from a shell.

@@ -1,9 +1,10 @@
 /**
  * Starts run scripts through a small long-lived launcher process (launcher-program.ts), one per slot, instead of
  * from the engine. Node can only fork, and a fork copies the forking process's page tables: measured here, a
- * spawn from Node blocks its event loop ~35 µs per MB resident (5–9 ms for a `we run` holding 160–260 MB of
- * HDF5 and ONNX state), which would cap a whole node at a few hundred segments/s however many slots it has. The
- * launcher's start is the same for any engine size, and it gives each script's exact CPU time.
+ * spawn from Node blocks its event loop ~35 µs per MB resident (6–9 ms for a `we run` holding 250 MB of HDF5
+ * and ONNX state), which caps a whole node at 120–160 segments/s however many slots it has. The launcher's
+ * start costs the same at any engine size, it gives each script's exact CPU time, and it kills its script if the
+ * engine dies.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { superviseGroup, terminateGroup, type ChildOutcome, type ChildSpec, type Supervision } from './child-process-group.js';
@@ -82,7 +83,7 @@ export class ScriptLauncher {
     });
   }
 
-  /** The launcher exits once it has no more input (after the script it is running, if any). */
+  /** Ends the launcher's input: it kills the process group of a script still running, reports it, and exits. */
   close(): void {
     this.child.stdin.end();
   }
@@ -95,7 +96,7 @@ export class ScriptLauncher {
 
   private handle(reply: LauncherReply): void {
     const request = this.requests[0];
-    if (reply.pid !== undefined && reply.exit === undefined && reply.signal === undefined) {
+    if (reply.pid !== undefined) {
       request.group = reply.pid;
       request.supervision = superviseGroup(reply.pid, request.spec);
       return;
