@@ -6,7 +6,7 @@
  * much memory as a real `we run` (a fork copies the forking process's page tables, so spawning from Node slows
  * as the engine grows). Baseline from WESTPA itself when a WESTPA source tree is in WESTPA_SRC (default
  * /tmp/westpa-src): its ExecutablePropagator.propagate on the same script, in forked workers for 2
- * (bench/westpa-propagator.py). (Whole runs, `we run` against `w_run`, are bench/westpa-executable.ts.) Reported: the median over rounds. Each segment makes a data-ref directory and
+ * (bench/westpa-sim.py). (Whole runs, `we run` against `w_run`, are bench/westpa-executable.ts.) Reported: the median over rounds. Each segment makes a data-ref directory and
  * a log and return file: the simulation root is in $TMPDIR (or /tmp), or BENCH_DIR (e.g. /dev/shm) to take
  * the disk out of the figures.
  * Run: npx tsc && node dist/bench/executable.js
@@ -33,9 +33,9 @@ const RUNSEG = '#!/bin/sh\necho 1.0 > $WEST_PCOORD_RETURN\n';
  * iterations) and the 100,000-walker ODLD iteration bench at 223–265 MB.
  */
 const RUN_RESIDENT_MB = 250;
-/** WESTPA's own ExecutablePropagator, driven by bench/westpa-propagator.py, when a WESTPA source tree is there. */
+/** WESTPA's own ExecutablePropagator, driven by bench/westpa-sim.py, when a WESTPA source tree is there. */
 const WESTPA_SRC = process.env.WESTPA_SRC ?? '/tmp/westpa-src';
-const WESTPA_HELPER = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../bench/westpa-propagator.py' : './westpa-propagator.py', import.meta.url));
+const WESTPA_SIM = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../bench/westpa-sim.py' : './westpa-sim.py', import.meta.url));
 const execFileAsync = promisify(execFile);
 
 function context(simRoot: string): PropagatorContext {
@@ -157,8 +157,9 @@ export async function main(): Promise<void> {
     if (existsSync(join(WESTPA_SRC, 'src', 'westpa'))) {
       for (const width of [1, 2]) {
         const westpaSim = await mkdtemp(join(simRoot, 'westpa-'));
-        const args = [WESTPA_HELPER, westpaSim, script, String(SEGMENTS_PER_ROUND), String(width), '1'];
         const env = { ...process.env, PYTHONPATH: join(WESTPA_SRC, 'src') };
+        await execFileAsync('/usr/bin/python3', [WESTPA_SIM, 'setup', westpaSim, script, '1', '1', '1'], { env });
+        const args = [WESTPA_SIM, 'propagate', westpaSim, String(SEGMENTS_PER_ROUND), String(width), '1'];
         // Its own timing excludes Python's start-up; the process is the round.
         const job = async () => Number((await execFileAsync('/usr/bin/python3', args, { env })).stdout.trim().split('\n').pop());
         modes.splice(modes.findIndex((m) => m.width === width) + 1, 0, { name: "WESTPA 2's ExecutablePropagator", width, job, rounds: [], timesItself: true });

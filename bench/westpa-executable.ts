@@ -5,6 +5,7 @@
  * iteration wall time as each engine reports it (WESTPA's "Iteration wallclock", our progress line), over
  * iterations 2–6 (iteration 1 warms up), so start-up is left out on both sides; it holds propagation,
  * resampling and the west.h5 write: what a user waits for per segment. Median of rounds, engines alternating.
+ * WESTPA's simulation is written by bench/westpa-sim.py, laid out as its tutorials do (logs in seg_logs/).
  * Needs /usr/bin/python3 with WESTPA's dependencies and a WESTPA source tree with its extensions built
  * (`bash scripts/check-with-westpa.sh WESTPA_SRC` prepares one), in WESTPA_SRC (default /tmp/westpa-src).
  * The simulations live in $TMPDIR (or /tmp), or BENCH_DIR: on a disk, each segment's new directory, log and
@@ -21,42 +22,11 @@ import { execa } from 'execa';
 const WESTPA_SRC = process.env.WESTPA_SRC ?? '/tmp/westpa-src';
 const PYTHON = '/usr/bin/python3';
 const WE = fileURLToPath(new URL('../cli/we.js', import.meta.url));
+const WESTPA_SIM = fileURLToPath(new URL('../../bench/westpa-sim.py', import.meta.url));
 const WALKERS = 100;
 const ITERATIONS = 6;
 const ROUNDS = 3;
 const RUNSEG = '#!/bin/sh\necho 1.0 > $WEST_PCOORD_RETURN\necho 1.0 >> $WEST_PCOORD_RETURN\n';
-
-const WESTPA_SYSTEM = `import numpy as np
-from westpa.core.binning import RectilinearBinMapper
-from westpa.core.systems import WESTSystem
-
-class System(WESTSystem):
-    def initialize(self):
-        self.pcoord_ndim = 1
-        self.pcoord_len = 2
-        self.pcoord_dtype = np.float32
-        self.bin_mapper = RectilinearBinMapper([[-float('inf'), float('inf')]])
-        self.bin_target_counts = np.full(self.bin_mapper.nbins, ${WALKERS}, dtype=int)
-`;
-
-const WESTPA_CFG = `---
-west:
-  system: {driver: system.System, module_path: $WEST_SIM_ROOT}
-  propagation: {max_total_iterations: ${ITERATIONS}, propagator: executable, gen_istates: false}
-  data:
-    west_data_file: west.h5
-    data_refs:
-      segment: $WEST_SIM_ROOT/traj_segs/{segment.n_iter:06d}/{segment.seg_id:06d}
-      basis_state: $WEST_SIM_ROOT/bstates/{basis_state.auxref}
-      initial_state: $WEST_SIM_ROOT/istates/{initial_state.iter_created}/{initial_state.state_id}
-  executable:
-    environ: {}
-    propagator:
-      executable: $WEST_SIM_ROOT/runseg.sh
-      stdout: $WEST_SIM_ROOT/seg_logs/{segment.n_iter:06d}-{segment.seg_id:06d}.log
-      stderr: stdout
-    get_pcoord: {executable: $WEST_SIM_ROOT/get_pcoord.sh, stdout: /dev/null, stderr: stdout}
-`;
 
 const weYaml = (slots: number) => `pcoord: {ndim: 1, len: 2, dtype: float32}
 binning: {mapper: {type: rectilinear, boundaries: [[-.inf, .inf]]}, target_counts: ${WALKERS}}
@@ -67,14 +37,11 @@ max_iterations: ${ITERATIONS}
 seed: 1
 `;
 
-async function simulation(files: Record<string, string>): Promise<string> {
+/** A folder holding the run script; the rest is up to each engine. */
+async function simulation(): Promise<string> {
   const dir = await mkdtemp(join(process.env.BENCH_DIR ?? tmpdir(), 'we-bench-vs-westpa-'));
-  await mkdir(join(dir, 'bstates', '0'), { recursive: true });
-  await mkdir(join(dir, 'seg_logs'));
-  for (const [name, text] of Object.entries({ 'runseg.sh': RUNSEG, ...files })) {
-    await writeFile(join(dir, name), text);
-    if (name.endsWith('.sh')) await chmod(join(dir, name), 0o755);
-  }
+  await writeFile(join(dir, 'runseg.sh'), RUNSEG);
+  await chmod(join(dir, 'runseg.sh'), 0o755);
   return dir;
 }
 
@@ -88,13 +55,10 @@ function iterationSeconds(log: string, pattern: RegExp, seconds: (match: RegExpM
 const segmentsPerSecond = (seconds: number[]) => (WALKERS * seconds.length) / seconds.reduce((a, b) => a + b, 0);
 
 async function westpaRate(workers: number): Promise<number> {
-  const dir = await simulation({
-    'system.py': WESTPA_SYSTEM,
-    'west.cfg': WESTPA_CFG,
-    'get_pcoord.sh': '#!/bin/sh\necho 1.0 > $WEST_PCOORD_RETURN\n',
-  });
+  const dir = await simulation();
   try {
     const env = { PYTHONPATH: join(WESTPA_SRC, 'src'), WEST_SIM_ROOT: dir };
+    await execa(PYTHON, [WESTPA_SIM, 'setup', dir, join(dir, 'runseg.sh'), '2', String(WALKERS), String(ITERATIONS)], { env });
     await execa(PYTHON, ['-m', 'westpa.cli.core.w_init', '--bstate', 'start,1.0,0', '--segs-per-state', String(WALKERS), '--force'], { cwd: dir, env });
     const manager = workers === 1 ? ['--work-manager', 'serial'] : ['--work-manager', 'processes', '--n-workers', String(workers)];
     const run = await execa(PYTHON, ['-m', 'westpa.cli.core.w_run', ...manager], { cwd: dir, env, all: true });
@@ -106,8 +70,10 @@ async function westpaRate(workers: number): Promise<number> {
 }
 
 async function weRate(slots: number): Promise<number> {
-  const dir = await simulation({ 'we.yaml': weYaml(slots) });
+  const dir = await simulation();
   try {
+    await mkdir(join(dir, 'bstates', '0'), { recursive: true });
+    await writeFile(join(dir, 'we.yaml'), weYaml(slots));
     await execa('node', [WE, 'init'], { cwd: dir });
     const run = await execa('node', [WE, 'run'], { cwd: dir, all: true });
     const progress = new RegExp(`iteration \\d+: ${WALKERS} segments, .*?, ([\\d.]+) s;`, 'g');
