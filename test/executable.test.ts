@@ -351,14 +351,14 @@ describe('executable propagator: launcher', () => {
     await whenExists(sleeperFile);
     const sleeper = Number(await readFile(sleeperFile, 'utf8'));
     // sleep's parent is hang.sh, whose parent is the launcher.
-    const launcher = await parentOf(await parentOf(sleeper));
-    process.kill(launcher, 'SIGKILL');
+    const launcherPid = await parentOf(await parentOf(sleeper));
+    process.kill(launcherPid, 'SIGKILL');
     await expect(running).rejects.toThrow(/iteration 4, segment 9: .*hang\.sh was lost \(the script launcher exited \(SIGKILL\)\); its process group was killed/);
     expect(await gone(sleeper)).toBe(true);
 
     const next = propagator.propagate(makeTask(4, [{ segId: 10, parentId: 1 }]));
     await whenExists(join(root, 'traj_segs/000004/000010/sleeper.pid'));
-    expect(await parentOf(await parentOf(Number(await readFile(join(root, 'traj_segs/000004/000010/sleeper.pid'), 'utf8'))))).not.toBe(launcher);
+    expect(await parentOf(await parentOf(Number(await readFile(join(root, 'traj_segs/000004/000010/sleeper.pid'), 'utf8'))))).not.toBe(launcherPid);
     void propagator.close?.();
     await expect(next).rejects.toThrow(/iteration 4, segment 10: .*was killed by signal SIGTERM/);
   });
