@@ -10,18 +10,12 @@ export function temporaryPathFor(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
 }
 
-export async function fsyncFile(path: string): Promise<void> {
+/**
+ * Flushes a file's data, or a directory's entries, to disk. A completed rename is durable only once its
+ * directory has been synced too.
+ */
+export async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Makes a completed rename durable: the new directory entry is only on disk once its directory is synced. */
-export async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
   try {
     await handle.sync();
   } finally {
@@ -46,18 +40,18 @@ export async function writeFileAtomic(finalPath: string, data: string | Buffer, 
     await rm(temporary, { force: true });
     throw error;
   }
-  await fsyncDirectory(dirname(finalPath));
+  await fsyncPath(dirname(finalPath));
 }
 
 export async function copyFileAtomic(source: string, finalPath: string): Promise<void> {
   const temporary = temporaryPathFor(finalPath);
   try {
     await copyFile(source, temporary);
-    await fsyncFile(temporary);
+    await fsyncPath(temporary);
     await rename(temporary, finalPath);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
   }
-  await fsyncDirectory(dirname(finalPath));
+  await fsyncPath(dirname(finalPath));
 }

@@ -9,7 +9,7 @@ import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, type FileH
 import { dirname, join, sep } from 'node:path';
 import tarStream from 'tar-stream';
 import { WeError } from '../../core/errors.js';
-import { fsyncDirectory, temporaryPathFor, writeFileAtomic } from './atomic-file.js';
+import { fsyncPath, temporaryPathFor, writeFileAtomic } from './atomic-file.js';
 import { assertLinkConfined, canonicalMemberPath } from './member-path.js';
 import { indexPathFor, scanTar, type TarIndex } from './tar-index.js';
 
@@ -170,7 +170,7 @@ export async function packDirectory(
     // The old index must be gone before the new tar appears, or it would briefly describe the wrong bytes.
     await rm(indexPath, { force: true });
     await rename(temporaryTar, destTarPath);
-    await fsyncDirectory(dirname(destTarPath));
+    await fsyncPath(dirname(destTarPath));
     await writeFileAtomic(indexPath, JSON.stringify(index));
     return index;
   } catch (error) {
