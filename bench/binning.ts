@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { RectilinearBinMapper } from '../core/binning/rectilinear.js';
 import { Random } from '../core/random.js';
 import type { WalkerSet } from '../core/types.js';
+import { median } from './lib/median.js';
 
 const RUNS = 7;
 /** Enough calls for the optimising compiler to take over before timing. */
@@ -31,8 +32,7 @@ function medianMs(mapper: RectilinearBinMapper, walkers: WalkerSet): number {
     mapper.assign(walkers, out);
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[RUNS >> 1];
+  return median(times);
 }
 
 export function main(): void {

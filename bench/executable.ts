@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import type { RunConfig } from '../core/config/types.js';
 import type { PropagatorContext, SegmentTask } from '../core/plugins.js';
 import { createExecutablePropagator } from '../plugins/propagators/executable/index.js';
+import { median } from './lib/median.js';
 
 /** Modes alternate round by round so that load from other processes falls on all of them alike. */
 const ROUNDS = 9;
@@ -94,7 +95,6 @@ async function measure(modes: Mode[]): Promise<void> {
       mode.rounds.push(mode.timesItself ? ((await mode.job()) as number) : await pool(SEGMENTS_PER_ROUND, mode.width, mode.job));
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const rss = process.memoryUsage().rss / 2 ** 20;
   console.log(`\nengine process resident: ${rss.toFixed(0)} MB`);
   console.log('mode                                         concurrent  segments/s  ms/segment  vs spawn');

@@ -15,17 +15,13 @@ import { FoldingTracker } from '../plugins/engines/go-model/folding-tracker.js';
 import { buildGoModel, CLEMENTI_PARAMETERS } from '../plugins/engines/go-model/go-model.js';
 import { LangevinIntegrator } from '../plugins/engines/go-model/langevin.js';
 import { startState } from '../plugins/engines/go-model/md-state.js';
+import { median } from './lib/median.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const NATIVE = join(repoRoot, 'examples/go-chignolin/native.pdb');
 const GO_MD = join(repoRoot, 'dist/plugins/engines/go-model/go-md.js');
 const TIMESTEP_PS = 0.005;
 const RUNS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
 
 function row(cells: (string | number)[], widths: number[]): string {
   return cells.map((cell, k) => String(cell)[k === 0 ? 'padEnd' : 'padStart'](widths[k])).join('  ');

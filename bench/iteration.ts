@@ -18,6 +18,7 @@ import { runIteration } from '../core/driver/iteration.js';
 import { builtinPlugins } from '../plugins/registry.js';
 import { odldStep } from '../plugins/propagators/odld/odld-propagator.js';
 import { Random, Stream } from '../core/random.js';
+import { median } from './lib/median.js';
 
 /** Untimed iterations first: V8 optimises the HDF5 WebAssembly only after many calls, as in any long run. */
 const WARMUP = { small: 40, large: 4 };
@@ -39,11 +40,6 @@ work_manager: {name: local, slots: 1}
 max_iterations: 1000
 seed: 1
 `;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 /** The same segments stepped with no engine around them: what propagation alone costs. */

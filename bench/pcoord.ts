@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { embedFiles, loadModelPackage } from '../plugins/pcoord-onnx/index.js';
+import { median } from './lib/median.js';
 
 const PYTHON = '/usr/bin/python3';
 const REPO = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url));
@@ -32,11 +33,6 @@ interface Case {
   /** The CA-only structure the Python side loads as topology and reference. */
   referencePdb: string;
   dcd: string;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export async function main(): Promise<void> {

@@ -10,6 +10,7 @@ import { Random } from '../core/random.js';
 import { BinResampler } from '../core/resampling/bin-resampler.js';
 import { checkResampled } from '../core/resampling/weight-checks.js';
 import type { WalkerSet } from '../core/types.js';
+import { median } from './lib/median.js';
 
 const NBINS = 10_000;
 const SIZES = [10_000, 100_000, 1_000_000];
@@ -27,11 +28,6 @@ function randomWalkers(n: number, rng: Random): WalkerSet {
   }
   for (let i = 0; i < n; i++) weights[i] /= total;
   return { n, ndim: 1, points, weights };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 export function main(): void {

@@ -18,6 +18,7 @@ import type { IterationRecord, RunDefinition } from '../core/plugins.js';
 import { Endpoint, IstateStatus, IstateType } from '../core/types.js';
 import type { CompletedIteration, InitialState, PcoordShape, PreparedIteration } from '../core/types.js';
 import { WestH5Store } from '../plugins/stores/westh5/index.js';
+import { median } from './lib/median.js';
 
 const SHAPE: PcoordShape = { len: 21, ndim: 1, dtype: 'float32' };
 const NBINS = 102;
@@ -101,11 +102,6 @@ function completedIteration(p: PreparedIteration, firstIstateId: number, recycle
     walltimeTotal: 1,
     cputimeTotal: p.n * 1e-4,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 interface Timing {

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
+import { median } from './lib/median.js';
 
 const WESTPA_SRC = process.env.WESTPA_SRC ?? '/tmp/westpa-src';
 const PYTHON = '/usr/bin/python3';
@@ -88,7 +89,6 @@ export async function main(): Promise<void> {
     console.log(`skipped: no WESTPA source tree at ${WESTPA_SRC} (set WESTPA_SRC; scripts/check-with-westpa.sh builds one)`);
     return;
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   console.log(`trivial runseg.sh, ${WALKERS} walkers, iterations 2-${ITERATIONS}; median of ${ROUNDS} rounds, engines alternating`);
   console.log('slots  WESTPA w_run seg/s  we run seg/s  we / WESTPA');
   for (const slots of [1, 2]) {
