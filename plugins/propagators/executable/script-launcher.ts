@@ -131,7 +131,7 @@ export class ScriptLauncher {
       request.resolve({
         timedOut: false,
         cancelled: false,
-        lost: `the script launcher exited (${this.exited})${this.stderrTail()}`,
+        lost: this.exitReason(),
         walltime: (performance.now() - request.start) / 1000,
       });
     }
@@ -141,9 +141,13 @@ export class ScriptLauncher {
     return {
       timedOut: false,
       cancelled: false,
-      spawnError: `the script launcher exited (${this.exited})${this.stderrTail()}`,
+      spawnError: this.exitReason(),
       walltime: (performance.now() - start) / 1000,
     };
+  }
+
+  private exitReason(): string {
+    return `the script launcher exited (${this.exited})${this.stderrTail()}`;
   }
 
   private stderrTail(): string {
