@@ -20,6 +20,7 @@ import { terminateGroup, type ChildOutcome, type ChildSpec } from './child-proce
 import { createScriptStarter, type ScriptStarter } from './script-starter.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
 import { SegmentStaging } from './segment-staging.js';
+import { sixDigits } from '../../staging/layout.js';
 import { readTextMatrix } from './text-matrix.js';
 
 interface SegmentOutput {
@@ -28,8 +29,6 @@ interface SegmentOutput {
   walltime: number;
   aux: Record<string, { values: Float64Array; shape: number[] }>;
 }
-
-const pad6 = (n: number) => String(n).padStart(6, '0');
 
 async function assertExecutable(path: string, option: string, file: string): Promise<void> {
   try {
@@ -123,9 +122,9 @@ class ExecutablePropagator implements Propagator {
     await this.staging?.prepare();
     const place = segmentEnv(task, index, this.ctx.simRoot, this.refs, this.staging?.segmentDir(iteration, segId));
     await freshDirectory(place.dataRef);
-    const returns = this.returnDir.files(`iter${pad6(iteration)}-seg${pad6(segId)}`, this.options.datasets);
+    const returns = this.returnDir.files(`iter${sixDigits(iteration, 'iteration')}-seg${sixDigits(segId, 'segment id')}`, this.options.datasets);
     const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
-    const logStem = join(this.logsDir, `iter_${pad6(iteration)}_seg_${pad6(segId)}`);
+    const logStem = join(this.logsDir, `iter_${sixDigits(iteration, 'iteration')}_seg_${sixDigits(segId, 'segment id')}`);
     const logPath = `${logStem}.log`;
     const outcome = await this.runScript(
       this.runseg,
@@ -231,10 +230,10 @@ class ExecutablePropagator implements Propagator {
         },
       ]);
     }
-    const returns = this.returnDir.files(`bstate${pad6(id)}`, []);
+    const returns = this.returnDir.files(`bstate${sixDigits(id, 'basis state id')}`, []);
     // Iteration 0 never has segments, so these seeds cannot coincide with any segment's.
     const rng = new Random(this.ctx.seed, 0, Stream.segmentSeeds, id);
-    const logPath = join(this.logsDir, `get_pcoord_bstate_${pad6(id)}.log`);
+    const logPath = join(this.logsDir, `get_pcoord_bstate_${sixDigits(id, 'basis state id')}.log`);
     const env = {
       ...this.userEnv,
       ...randomEnv(rng),
@@ -245,7 +244,7 @@ class ExecutablePropagator implements Propagator {
       ...returns.env,
     };
     await this.runScript(this.getPcoord, 0, { file: this.getPcoord, cwd: this.ctx.simRoot, env, logPath }, returns, context);
-    const keptAs = (name: string) => join(this.logsDir, `get_pcoord_bstate_${pad6(id)}.${name}`);
+    const keptAs = (name: string) => join(this.logsDir, `get_pcoord_bstate_${sixDigits(id, 'basis state id')}.${name}`);
     try {
       const point = await readPcoord(returns.paths.pcoord, keptAs('pcoord'), 1, this.ctx.pcoord.ndim, context);
       await returns.remove();
