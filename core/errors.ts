@@ -11,3 +11,8 @@ export class WeError extends Error {
     this.name = 'WeError';
   }
 }
+
+/** What to show of a failed system call: its errno name (ENOENT, EACCES, ...), else the message. */
+export function failureReason(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}

@@ -1,7 +1,7 @@
 /** Reads we.yaml into the RunConfig the engine runs from: validated, paths absolute, state files read. */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { WeError } from '../errors.js';
+import { failureReason, WeError } from '../errors.js';
 import type { BasisState, TargetState } from '../types.js';
 import { configError, fieldPath } from './config-error.js';
 import { schemaProblems } from './schema-problems.js';
@@ -38,7 +38,7 @@ class ConfigContext {
     try {
       return await readFile(target.abs, 'utf8');
     } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      const reason = failureReason(e);
       throw configError([
         {
           file: this.source.file,
@@ -131,7 +131,7 @@ export async function loadConfig(file: string): Promise<RunConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new WeError(`cannot read the configuration (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+    throw new WeError(`cannot read the configuration (${failureReason(e)})`, file);
   }
   return parseConfigText(text, file);
 }

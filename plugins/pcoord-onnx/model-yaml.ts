@@ -5,7 +5,7 @@ import { configError } from '../../core/config/config-error.js';
 import { schemaProblems } from '../../core/config/schema-problems.js';
 import { unknownKeysMessage } from '../../core/config/unknown-keys.js';
 import { YamlSource } from '../../core/config/yaml-source.js';
-import { WeError } from '../../core/errors.js';
+import { failureReason, WeError } from '../../core/errors.js';
 
 /** A mapping that rejects keys it does not know, naming the closest known one. */
 function closedObject<T extends z.ZodRawShape>(shape: T) {
@@ -65,7 +65,7 @@ export async function readModelYaml(path: string, shown: string): Promise<ModelY
   try {
     raw = await readFile(path, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const reason = failureReason(e);
     throw new WeError(`cannot read the model description (${reason}); a model package holds model.onnx and model.yaml`, shown);
   }
   const source = YamlSource.parse(raw, shown);

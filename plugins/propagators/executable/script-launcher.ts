@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { superviseGroup, terminateGroup, type ChildOutcome, type ChildSpec, type Supervision } from './child-process-group.js';
+import { failureReason } from '../../../core/errors.js';
 import { LAUNCHER_PROGRAM } from './launcher-program.js';
 
 interface LauncherReply {
@@ -51,7 +52,7 @@ export class ScriptLauncher {
       const fail = (why: string) => reject(new LauncherStartError(`${why}${launcher.stderrTail()}`));
       // Writing to a launcher that has died: its exit, handled below, says what happened.
       child.stdin.on('error', () => {});
-      child.once('error', (err) => fail(`cannot run ${python}: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+      child.once('error', (err) => fail(`cannot run ${python}: ${failureReason(err)}`));
       child.stderr.setEncoding('utf8').on('data', (text: string) => {
         launcher.stderr = (launcher.stderr + text).slice(-STDERR_KEPT);
       });
