@@ -6,7 +6,7 @@ import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** The temporary name a file is written under before it is renamed into place. */
-export function temporaryPathFor(finalPath: string): string {
+function temporaryPathFor(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
 }
 
@@ -23,10 +23,27 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/** `mode`, when given, is applied exactly (not filtered by the umask), as extraction must restore it. */
-export async function writeFileAtomic(finalPath: string, data: string | Buffer, mode?: number): Promise<void> {
+/**
+ * Has `fill` write a temporary file beside `finalPath` (and sync it), then renames it into place and syncs the
+ * directory; if anything fails the temporary file goes and `finalPath` is untouched. Returns what `fill` did.
+ */
+export async function replaceAtomically<T>(finalPath: string, fill: (temporary: string) => Promise<T>): Promise<T> {
   const temporary = temporaryPathFor(finalPath);
+  let result: T;
   try {
+    result = await fill(temporary);
+    await rename(temporary, finalPath);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await fsyncPath(dirname(finalPath));
+  return result;
+}
+
+/** `mode`, when given, is applied exactly (not filtered by the umask), as extraction must restore it. */
+export function writeFileAtomic(finalPath: string, data: string | Buffer, mode?: number): Promise<void> {
+  return replaceAtomically(finalPath, async (temporary) => {
     const handle = await open(temporary, 'w');
     try {
       if (mode !== undefined) await handle.chmod(mode);
@@ -35,23 +52,12 @@ export async function writeFileAtomic(finalPath: string, data: string | Buffer, 
     } finally {
       await handle.close();
     }
-    await rename(temporary, finalPath);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await fsyncPath(dirname(finalPath));
+  });
 }
 
-export async function copyFileAtomic(source: string, finalPath: string): Promise<void> {
-  const temporary = temporaryPathFor(finalPath);
-  try {
+export function copyFileAtomic(source: string, finalPath: string): Promise<void> {
+  return replaceAtomically(finalPath, async (temporary) => {
     await copyFile(source, temporary);
     await fsyncPath(temporary);
-    await rename(temporary, finalPath);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await fsyncPath(dirname(finalPath));
+  });
 }

@@ -5,11 +5,11 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, realpath, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import tarStream from 'tar-stream';
 import { WeError } from '../../core/errors.js';
-import { fsyncPath, temporaryPathFor, writeFileAtomic } from './atomic-file.js';
+import { replaceAtomically, writeFileAtomic } from './atomic-file.js';
 import { assertLinkConfined, canonicalMemberPath } from './member-path.js';
 import { indexPathFor, scanTar, type TarIndex } from './tar-index.js';
 
@@ -157,24 +157,19 @@ export async function packDirectory(
   options: PackOptions = {},
 ): Promise<TarIndex> {
   const sources = await collectSources(srcRoot, members);
-  const temporaryTar = temporaryPathFor(destTarPath);
   const indexPath = indexPathFor(destTarPath);
   await mkdir(dirname(destTarPath), { recursive: true });
-  try {
+  const index = await replaceAtomically(destTarPath, async (temporaryTar) => {
     const digests = await writeTar(temporaryTar, sources, options.sha256 ?? false);
-    const index = await scanTar(temporaryTar);
-    for (const member of index.members) {
+    const scanned = await scanTar(temporaryTar);
+    for (const member of scanned.members) {
       const digest = digests.get(member.path);
       if (digest !== undefined) member.sha256 = digest;
     }
     // The old index must be gone before the new tar appears, or it would briefly describe the wrong bytes.
     await rm(indexPath, { force: true });
-    await rename(temporaryTar, destTarPath);
-    await fsyncPath(dirname(destTarPath));
-    await writeFileAtomic(indexPath, JSON.stringify(index));
-    return index;
-  } catch (error) {
-    await rm(temporaryTar, { force: true });
-    throw error;
-  }
+    return scanned;
+  });
+  await writeFileAtomic(indexPath, JSON.stringify(index));
+  return index;
 }
