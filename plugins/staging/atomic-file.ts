@@ -14,7 +14,7 @@ function temporaryPathFor(finalPath: string): string {
  * Flushes a file's data, or a directory's entries, to disk. A completed rename is durable only once its
  * directory has been synced too.
  */
-export async function fsyncPath(path: string): Promise<void> {
+async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
