@@ -1,7 +1,7 @@
 /**
  * Starts run scripts through a small long-lived launcher process (launcher-program.ts), one per slot, instead of
  * from the engine. Node can only fork, and a fork copies the forking process's page tables: measured here, a
- * spawn from Node blocks its event loop ~35 µs per MB resident (6–9 ms for a `we run` holding 250 MB of HDF5
+ * spawn from Node blocks its event loop ~30 µs per MB resident (6–8 ms for a `we run` holding 250 MB of HDF5
  * and ONNX state), which caps a whole node at 120–160 segments/s however many slots it has. The launcher's
  * start costs the same at any engine size, it gives each script's exact CPU time, and it kills its script if the
  * engine dies.
