@@ -1,8 +1,8 @@
 /** Runs the built `we` command as a user would (a real child process). */
 import { execa, type Result } from 'execa';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
+import { tempDir } from './temp-dir.js';
 import { join } from 'node:path';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,7 +14,7 @@ export async function we(args: string[], cwd: string, env: Record<string, string
 
 /** A fresh copy of an example directory in a temporary folder. */
 export function copyExample(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `we-${name}-`));
+  const dir = tempDir(name);
   cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (src) => !/west\.h5|we-status|seg_logs|traj_segs/.test(src) });
   return dir;
 }
