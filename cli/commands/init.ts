@@ -1,15 +1,25 @@
-import { openRun } from '../open-run.js';
-import { initializeRun } from '../../core/driver/initialize.js';
+/** `we init`: WESTPA's w_init. */
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { configOption, examplesHelp } from '../command-parts.js';
 
-export async function initCommand(configPath: string, force: boolean): Promise<void> {
-  const ctx = await openRun(configPath);
-  try {
-    const journal = await initializeRun(ctx, force);
-    const p = journal.prepared;
-    console.log(
-      `initialised ${ctx.config.store.path}: ${ctx.config.basisStates.length} basis state(s), iteration 1 with ${p.n} walkers in ${journal.occupiedBins} bin(s)`,
-    );
-  } finally {
-    await ctx.close();
-  }
+export function initCommand(): CommandUnknownOpts {
+  return new Command('init')
+    .summary('compute the basis states\' pcoords, bin them and write iteration 1 to west.h5')
+    .description(
+      "Computes the basis states' progress coordinates (inline in we.yaml, the model package on " +
+        "bstates/<auxref>/bstate.pdb, or the propagator's get_pcoord), bins them, splits them to the target " +
+        'counts and writes iteration 1 to west.h5 (as WESTPA\'s w_init).',
+    )
+    .addOption(configOption())
+    .option('--force', 'replace an existing west.h5 (and its journal) instead of refusing', false)
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { does: 'start the simulation described by ./we.yaml', run: 'we init' },
+        { does: 'start over, replacing west.h5', run: 'we init --force -c sims/odld/we.yaml' },
+      ]),
+    )
+    .action(async ({ config, force }) => {
+      await (await import('../actions/init.js')).init(config, force);
+    });
 }

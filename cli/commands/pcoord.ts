@@ -1,19 +1,23 @@
-/** `we pcoord MODEL FILE...`: what DeepDriveMD's get_pcoord.sh printed, one row per frame, `%.4f` columns. */
-import { embedFiles, loadModelPackage } from '../../plugins/pcoord-onnx/index.js';
+/** `we pcoord`: what DeepDriveMD's get_pcoord.sh printed, from the shipped model package. */
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { examplesHelp } from '../command-parts.js';
 
-/** Prints every frame of every file, in order; `modelDir` is a model package directory. */
-export async function pcoordCommand(modelDir: string, files: string[]): Promise<void> {
-  const pkg = await loadModelPackage(modelDir);
-  try {
-    const ndim = pkg.description.output.dims.length;
-    const lines: string[] = [];
-    for (const pcoords of await embedFiles(pkg, files)) {
-      for (let f = 0; f < pcoords.length; f += ndim) {
-        lines.push(Array.from(pcoords.subarray(f, f + ndim), (v) => v.toFixed(4)).join(' '));
-      }
-    }
-    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await pkg.close();
-  }
+export function pcoordCommand(): CommandUnknownOpts {
+  return new Command('pcoord')
+    .summary('print the progress coordinates of structures or trajectories, a row per frame')
+    .description(
+      'Embeds every frame of PDB, DCD or AMBER NetCDF files with a model package (alignment, normalisation and ' +
+        'the encoder mean, as a run does) and prints one row per frame, `%.4f` columns.',
+    )
+    .argument('<file...>', 'PDB, DCD or AMBER NetCDF files, printed in order')
+    .requiredOption('--model <dir>', 'the model package directory (holding model.yaml)')
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { does: "a basis state's latent coordinates", run: 'we pcoord --model models/chignolin-aae bstates/0/bstate.pdb' },
+      ]),
+    )
+    .action(async (files, { model }) => {
+      await (await import('../actions/pcoord.js')).printPcoords(model, files);
+    });
 }

@@ -1,44 +1,39 @@
-import { openRun } from '../open-run.js';
-import { runSimulation } from '../../core/driver/run.js';
-import { createReporter } from '../progress.js';
+/** `we run`: WESTPA's w_run. */
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { configOption, examplesHelp } from '../command-parts.js';
+import { positiveInteger, wallclockSeconds } from '../values.js';
 
-export interface RunFlags {
-  maxIterations?: number;
-  maxWallclock?: number;
-}
-
-/** Returns the process exit code: 0 when the run ended or stopped at a limit, 128 + signal when interrupted. */
-export async function runCommand(configPath: string, flags: RunFlags): Promise<number> {
-  const controller = new AbortController();
-  let signalCode = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
-    signalCode = signal === 'SIGINT' ? 130 : 143;
-    process.stderr.write(`\n${signal}: stopping after the current step (again to abort now)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const ctx = await openRun(configPath);
-  const reporter = createReporter(process.stderr);
-  const lastIteration = flags.maxIterations ?? ctx.config.maxIterations;
-  try {
-    const outcome = await runSimulation(ctx, {
-      ...flags,
-      signal: controller.signal,
-      hooks: [ctx.propagatorHooks],
-      onIterationStart: (i, n) => reporter.iterationStart(i, n),
-      onProgress: (i, p) => reporter.segments(i, p),
-      onIterationEnd: (summary, journal) =>
-        reporter.iterationEnd(summary, lastIteration, { walkers: journal.prepared.n, occupiedBins: journal.occupiedBins }),
+export function runCommand(): CommandUnknownOpts {
+  return new Command('run')
+    .summary('run iterations, resuming where the last run stopped')
+    .description(
+      'Runs iterations until iteration N or until the next iteration would pass the wallclock limit (predicted ' +
+        'from the longest of the last 5 iterations), resuming where the last run stopped. SIGINT/SIGTERM stop ' +
+        'after the current step (a second one aborts at once). Exit status 0 when a limit was reached, ' +
+        '130/143 after SIGINT/SIGTERM. One `we run` per allocation.',
+    )
+    .addOption(configOption())
+    .addOption(
+      new Option('--max-iter <N>', "stop after iteration N (WESTPA's max_total_iterations) (default: max_iterations in we.yaml)")
+        .argParser(positiveInteger('--max-iter')),
+    )
+    .addOption(
+      new Option(
+        '--max-wallclock <HH:MM:SS>',
+        "stop before this much time has passed; D-HH:MM:SS too, as SLURM's --time (default: max_wallclock in we.yaml, else none)",
+      ).argParser(wallclockSeconds('--max-wallclock')),
+    )
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { does: 'run to max_iterations of ./we.yaml', run: 'we run' },
+        { does: "run to iteration 200 within a 24-hour job's time", run: 'we run --max-iter 200 --max-wallclock 23:50:00' },
+      ]),
+    )
+    .action(async ({ config, maxIter, maxWallclock }) => {
+      process.exitCode = await (await import('../actions/run.js')).run(config, {
+        ...(maxIter !== undefined ? { maxIterations: maxIter } : {}),
+        ...(maxWallclock !== undefined ? { maxWallclock } : {}),
+      });
     });
-    await ctx.iterationsDurable(outcome.journal.iteration);
-    reporter.done();
-    console.log(`${outcome.state}: ${outcome.reason}; ${outcome.iterationsRun} iteration(s) run, next is ${outcome.journal.iteration}`);
-    return outcome.state === 'stopped' && signalCode ? signalCode : 0;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await ctx.close();
-  }
 }

@@ -1,29 +1,25 @@
-import { resolve } from 'node:path';
-import { loadConfig } from '../../core/config/load.js';
-import { readStatus, statusPath } from '../../core/driver/status.js';
+/** `we status`: reads we-status.json only, so it answers while a run holds west.h5. */
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { configOption, examplesHelp } from '../command-parts.js';
 
-/** Reads only we-status.json, never west.h5, so it works while a run holds the file. */
-export async function statusCommand(configPath: string, json: boolean): Promise<void> {
-  const config = await loadConfig(resolve(configPath));
-  const status = readStatus(statusPath(config.store.path));
-  if (json) {
-    console.log(JSON.stringify(status, null, 2));
-    return;
-  }
-  const rows: [string, string][] = [
-    ['state', status.state + (status.message ? ` (${status.message})` : '')],
-    ['iteration (next to run)', String(status.iteration)],
-    ['walkers', String(status.walkers)],
-    ['occupied bins', String(status.occupiedBins)],
-    ['total weight', status.totalWeight.toPrecision(17)],
-    ['min / max weight', `${status.minWeight.toExponential(4)} / ${status.maxWeight.toExponential(4)}`],
-    ['seconds per iteration', status.secondsPerIteration === null ? '-' : status.secondsPerIteration.toFixed(4)],
-    ...status.targets.map((t): [string, string] => [
-      `flux into '${t.label}'`,
-      `last ${t.lastFlux.toExponential(4)}, mean ${t.meanFlux.toExponential(4)} per iteration`,
-    ]),
-    ['updated', `${status.updated} (pid ${status.pid})`],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+export function statusCommand(): CommandUnknownOpts {
+  return new Command('status')
+    .summary('iteration, walkers, bins, weights and fluxes of a run (reads we-status.json)')
+    .description(
+      'Prints the state of the run, the next iteration, walkers, occupied bins, total/min/max weight, the flux ' +
+        'into each target state and seconds per iteration, from we-status.json beside west.h5 (never west.h5 ' +
+        'itself, so it answers while a run is writing).',
+    )
+    .addOption(configOption())
+    .option('--json', 'print we-status.json as JSON, for scripts', false)
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { does: 'how far the run in this directory is', run: 'we status' },
+        { does: 'the next iteration, for a script', run: "we status --json | jq .iteration" },
+      ]),
+    )
+    .action(async ({ config, json }) => {
+      await (await import('../actions/status.js')).showStatus(config, json);
+    });
 }

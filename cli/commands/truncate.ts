@@ -1,23 +1,19 @@
-import { openRun } from '../open-run.js';
-import { WeError } from '../../core/errors.js';
-import { readJournal } from '../../core/driver/journal.js';
-import { rebuildJournal } from '../../core/driver/resume.js';
-import { writeStatus } from '../../core/driver/status.js';
+/** `we truncate N`: WESTPA's w_truncate, keeping N. */
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { configOption, examplesHelp } from '../command-parts.js';
+import { positiveInteger } from '../values.js';
 
-/** As w_truncate: iterations >= n are removed and n is left prepared, so `we run` redoes it. */
-export async function truncateCommand(configPath: string, n: number): Promise<void> {
-  const ctx = await openRun(configPath);
-  try {
-    const current = await ctx.store.currentIteration();
-    if (!Number.isInteger(n) || n < 1 || n > current) {
-      throw new WeError(`truncate: expected an iteration between 1 and ${current} (the current one), got ${n}`, ctx.config.store.path);
-    }
-    // Journal first: if we are interrupted before the store is cut, `we run` finishes the cut.
-    const journal = await rebuildJournal(ctx, n, readJournal(ctx.journalFile));
-    await ctx.store.truncate(n);
-    writeStatus(ctx, journal, 'stopped', `truncated to iteration ${n}`);
-    console.log(`truncated ${ctx.config.store.path}: iteration ${n} is prepared and next to run`);
-  } finally {
-    await ctx.close();
-  }
+export function truncateCommand(): CommandUnknownOpts {
+  return new Command('truncate')
+    .summary('remove the iterations after N and leave N prepared, so `we run` redoes it')
+    .description(
+      'Removes iterations after N from west.h5 and resets N to prepared, so `we run` redoes it (bit-identical, ' +
+        "the random streams being keyed by iteration). WESTPA's `w_truncate -n N` instead deletes N too.",
+    )
+    .argument('<N>', 'the iteration to keep, prepared', positiveInteger('truncate N'))
+    .addOption(configOption())
+    .addHelpText('after', examplesHelp([{ does: 'redo iteration 10 and everything after it', run: 'we truncate 10' }]))
+    .action(async (n, { config }) => {
+      await (await import('../actions/truncate.js')).truncate(config, n);
+    });
 }

@@ -1,0 +1,15 @@
+import { openRun } from '../open-run.js';
+import { initializeRun } from '../../core/driver/initialize.js';
+
+export async function init(configPath: string, force: boolean): Promise<void> {
+  const ctx = await openRun(configPath);
+  try {
+    const journal = await initializeRun(ctx, force);
+    const p = journal.prepared;
+    console.log(
+      `initialised ${ctx.config.store.path}: ${ctx.config.basisStates.length} basis state(s), iteration 1 with ${p.n} walkers in ${journal.occupiedBins} bin(s)`,
+    );
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,44 @@
+import { openRun } from '../open-run.js';
+import { runSimulation } from '../../core/driver/run.js';
+import { createReporter } from '../progress.js';
+
+export interface RunFlags {
+  maxIterations?: number;
+  maxWallclock?: number;
+}
+
+/** Returns the process exit code: 0 when the run ended or stopped at a limit, 128 + signal when interrupted. */
+export async function run(configPath: string, flags: RunFlags): Promise<number> {
+  const controller = new AbortController();
+  let signalCode = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    signalCode = signal === 'SIGINT' ? 130 : 143;
+    process.stderr.write(`\n${signal}: stopping after the current step (again to abort now)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const ctx = await openRun(configPath);
+  const reporter = createReporter(process.stderr);
+  const lastIteration = flags.maxIterations ?? ctx.config.maxIterations;
+  try {
+    const outcome = await runSimulation(ctx, {
+      ...flags,
+      signal: controller.signal,
+      hooks: [ctx.propagatorHooks],
+      onIterationStart: (i, n) => reporter.iterationStart(i, n),
+      onProgress: (i, p) => reporter.segments(i, p),
+      onIterationEnd: (summary, journal) =>
+        reporter.iterationEnd(summary, lastIteration, { walkers: journal.prepared.n, occupiedBins: journal.occupiedBins }),
+    });
+    await ctx.iterationsDurable(outcome.journal.iteration);
+    reporter.done();
+    console.log(`${outcome.state}: ${outcome.reason}; ${outcome.iterationsRun} iteration(s) run, next is ${outcome.journal.iteration}`);
+    return outcome.state === 'stopped' && signalCode ? signalCode : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await ctx.close();
+  }
+}

@@ -1,0 +1,12 @@
+/** Pieces the command declarations share, so that every command spells them, and shows them in help, alike. */
+import { Option } from '@commander-js/extra-typings';
+
+/** Every command that works on a simulation finds it through its we.yaml. */
+export function configOption() {
+  return new Option('-c, --config <file>', "the simulation's we.yaml (its directory is the simulation root)").default('we.yaml');
+}
+
+/** The "Examples:" section of a command's help: each example is a comment saying what it does, then the command. */
+export function examplesHelp(examples: readonly { does: string; run: string }[]): string {
+  return `\nExamples:\n${examples.map(({ does, run }) => `  # ${does}\n  ${run}`).join('\n')}`;
+}

@@ -1,0 +1,43 @@
+/**
+ * The `we` command tree: one module per command under cli/commands/, each declaring its arguments, options,
+ * defaults and examples, and importing its implementation (cli/actions/) only when it runs, so that start-up
+ * stays small for batch jobs and signal races.
+ */
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { extractCommand } from './commands/extract.js';
+import { initCommand } from './commands/init.js';
+import { pcoordCommand } from './commands/pcoord.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
+import { truncateCommand } from './commands/truncate.js';
+import { commandLineError } from './command-line-error.js';
+
+/** In the order `we --help` lists them. */
+const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
+  initCommand,
+  runCommand,
+  statusCommand,
+  truncateCommand,
+  pcoordCommand,
+  extractCommand,
+];
+
+export function buildProgram() {
+  const program = new Command('we')
+    .description('Weighted-ensemble simulation (WESTPA-compatible west.h5) for ML-driven molecular simulation.')
+    .option('--debug', 'print the stack trace of a failure (or set WE_DEBUG=1)', false)
+    // Failures are printed by reportFailure, one line each; commander only detects them.
+    .configureOutput({ outputError: () => {} })
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride((error) => {
+      throw commandLineError(error, 'we');
+    });
+  for (const make of COMMANDS) {
+    const command = make().copyInheritedSettings(program);
+    command.exitOverride((error) => {
+      throw commandLineError(error, `we ${command.name()}`);
+    });
+    program.addCommand(command);
+  }
+  return program;
+}
