@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { RunConfig } from '../core/config/types.js';
 import type { PropagatorContext, SegmentTask } from '../core/plugins.js';
+import { propagatorContext } from '../core/work/propagator-host.js';
 import { createExecutablePropagator } from '../plugins/propagators/executable/index.js';
 import { median } from './lib/median.js';
 
@@ -55,7 +56,7 @@ function context(simRoot: string): PropagatorContext {
     maxIterations: 1,
     seed: 1,
   };
-  return { config, simRoot, pcoord, seed: 1 };
+  return propagatorContext(config);
 }
 
 function segmentTask(segId: number): SegmentTask {

@@ -2,7 +2,6 @@
  * The interfaces plugins implement. `core/` depends only on these; concrete plugins are wired by name from
  * we.yaml through a PluginRegistry handed in by the CLI.
  */
-import type { RunConfig } from './config/types.js';
 import type {
   BasisState,
   CompletedIteration,
@@ -79,26 +78,41 @@ export interface SegmentResult {
   auxdata?: Record<string, { data: Float64Array; shape: number[] }>;
 }
 
+/** Basis states whose progress coordinate the propagator computes (WESTPA's get_pcoord), by basis state id. */
+export interface BasisPcoordTask {
+  basisStateIds: number[];
+}
+
+export interface BasisPcoordResult {
+  basisStateIds: number[];
+  /** basisStateIds.length × ndim. */
+  pcoord: Float64Array;
+}
+
+/** What a propagator is told of the simulation: no more than it uses. */
 export interface PropagatorContext {
-  config: RunConfig;
+  /** The we.yaml the run was configured by, named in error messages. */
+  configFile: string;
   /** Directory holding we.yaml; relative paths in the config resolve against it (WEST_SIM_ROOT). */
   simRoot: string;
   pcoord: PcoordShape;
   seed: number;
+  /** The run's basis states; a basis state's id is its index here. */
+  basisStates: readonly BasisState[];
+  /** The node this process runs on, as gathered outputs name it (the host name unless a worker is told otherwise). */
+  node: string;
   /** The configured progress-coordinate plugin, created on first use (once per worker). */
   progressCoordinate?: () => Promise<ProgressCoordinate>;
 }
 
 export interface Propagator {
-  /** Segments per task: Infinity for vectorised in-process propagators, 1 for one process per segment. */
-  readonly batchSize: number;
   /**
    * `slot`: which of the work manager's parallel slots runs the task (0 .. slots-1), so that a run script can
    * pin one GPU per slot (WESTPA's WM_PROCESS_INDEX).
    */
   propagate(task: SegmentTask, signal?: AbortSignal, slot?: number): Promise<SegmentResult>;
-  /** Progress coordinate of basis states that have none inline in we.yaml (WESTPA's get_pcoord). */
-  basisStatePcoords?(states: BasisState[]): Promise<Float64Array>;
+  /** Progress coordinate of the given basis states (WESTPA's get_pcoord): ids.length × ndim. */
+  basisStatePcoords?(basisStateIds: readonly number[]): Promise<Float64Array>;
   /**
    * Every iteration before `nextIteration` is durable; any begun from `nextIteration` on will be redone. Called
    * around each iteration and at the end of a run (idempotent), e.g. to gather outputs kept on the node.
@@ -131,15 +145,71 @@ export interface ProgressCoordinate {
 
 // ---------- work management ----------
 
+/**
+ * The kinds of task a work manager runs, as WESTPA's work managers run propagate and get_pcoord (gen_istate
+ * would be one more kind). Tasks and results are data only, so a remote worker can take them.
+ */
+export interface TaskKinds {
+  propagate: { task: SegmentTask; result: SegmentResult };
+  basisPcoords: { task: BasisPcoordTask; result: BasisPcoordResult };
+}
+export type TaskKind = keyof TaskKinds;
+export type TaskOf<K extends TaskKind> = TaskKinds[K]['task'];
+export type ResultOf<K extends TaskKind> = TaskKinds[K]['result'];
+
+/**
+ * What a worker needs to rebuild the run's propagator and progress coordinate: plain data the driver sends,
+ * so no process has to construct a propagator just to ask it questions.
+ */
+export interface SimulationSpec {
+  /** Absolute path of the run's we.yaml (on the file system the workers share with the driver). */
+  configFile: string;
+  simRoot: string;
+  seed: number;
+  /** Digest of the validated configuration: a worker that reads a different one refuses the run. */
+  configDigest: string;
+  /** Segments per propagation task the propagator wants: Infinity for vectorised in-process propagators. */
+  batchSize: number;
+}
+
 export interface WorkProgress {
   done: number;
   total: number;
 }
 
 export interface WorkManager {
+  /**
+   * Segments per propagation task this work manager wants at most (the driver takes the smaller of this and
+   * the propagator's batch size); absent: as the propagator wants.
+   */
+  readonly maxBatchSize?: number;
   /** Runs every task (retrying failures as configured); results in task order. */
-  run(tasks: SegmentTask[], onProgress?: (p: WorkProgress) => void, signal?: AbortSignal): Promise<SegmentResult[]>;
+  run<K extends TaskKind>(
+    kind: K,
+    tasks: TaskOf<K>[],
+    onProgress?: (p: WorkProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<ResultOf<K>[]>;
+  /** Passes Propagator.iterationsDurable on to the propagators it runs tasks with (e.g. to gather node outputs). */
+  iterationsDurable?(nextIteration: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Runs tasks in this process with the run's propagator, created on first use (a worker's or the local one). */
+export interface TaskRunner {
+  run<K extends TaskKind>(kind: K, task: TaskOf<K>, signal?: AbortSignal, slot?: number): Promise<ResultOf<K>>;
+  /** The propagator's iterationsDurable (creating it: a run with nothing left to do still gathers what one left). */
+  iterationsDurable(nextIteration: number): Promise<void>;
+}
+
+/** What a work manager is told: the simulation to send to workers, and a runner for tasks run in this process. */
+export interface WorkManagerContext {
+  configFile: string;
+  simulation: SimulationSpec;
+  /** Slots (parallel tasks) and retries per failing task, from work_manager in we.yaml. */
+  slots: number;
+  retries: number;
+  local: TaskRunner;
 }
 
 // ---------- storage ----------
@@ -200,13 +270,30 @@ export interface IterationHooks {
 
 // ---------- wiring ----------
 
-export interface PluginRegistry {
-  propagators: Record<string, (ctx: PropagatorContext, options: Record<string, unknown>) => Promise<Propagator>>;
-  workManagers: Record<
-    string,
-    (ctx: PropagatorContext, propagator: () => Promise<Propagator>, options: Record<string, unknown>) => Promise<WorkManager>
-  >;
-  stores: Record<string, (ctx: PropagatorContext, options: Record<string, unknown>) => Promise<Store>>;
-  progressCoordinates: Record<string, (ctx: PropagatorContext, options: Record<string, unknown>) => Promise<ProgressCoordinate>>;
+/** What a store is told: its file and the pcoord shape it holds. */
+export interface StoreContext {
+  configFile: string;
+  /** Absolute path of the store (store.path in we.yaml). */
+  path: string;
+  pcoord: PcoordShape;
 }
 
+/** What a progress-coordinate plugin is told: where relative paths start and the dimensions expected. */
+export interface ProgressCoordinateContext {
+  configFile: string;
+  simRoot: string;
+  ndim: number;
+}
+
+export interface PropagatorPlugin {
+  /** Segments per task it wants (Infinity: vectorised in process; 1: a process per segment), known before creating one. */
+  readonly batchSize: number;
+  create(ctx: PropagatorContext, options: Record<string, unknown>): Promise<Propagator>;
+}
+
+export interface PluginRegistry {
+  propagators: Record<string, PropagatorPlugin>;
+  workManagers: Record<string, (ctx: WorkManagerContext, options: Record<string, unknown>) => Promise<WorkManager>>;
+  stores: Record<string, (ctx: StoreContext, options: Record<string, unknown>) => Promise<Store>>;
+  progressCoordinates: Record<string, (ctx: ProgressCoordinateContext, options: Record<string, unknown>) => Promise<ProgressCoordinate>>;
+}

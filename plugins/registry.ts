@@ -6,12 +6,19 @@ import type { PluginRegistry } from '../core/plugins.js';
 
 export const builtinPlugins: PluginRegistry = {
   propagators: {
-    odld: async (ctx, options) => (await import('./propagators/odld/odld-propagator.js')).createOdldPropagator(ctx, options),
-    executable: async (ctx, options) => (await import('./propagators/executable/index.js')).createExecutablePropagator(ctx, options),
+    // Vectorised in process: a whole iteration is one task unless the work manager wants smaller ones.
+    odld: {
+      batchSize: Infinity,
+      create: async (ctx, options) => (await import('./propagators/odld/odld-propagator.js')).createOdldPropagator(ctx, options),
+    },
+    // One run-script process per segment.
+    executable: {
+      batchSize: 1,
+      create: async (ctx, options) => (await import('./propagators/executable/index.js')).createExecutablePropagator(ctx, options),
+    },
   },
   workManagers: {
-    local: async (ctx, propagator, options) =>
-      (await import('./work-managers/local-work-manager.js')).createLocalWorkManager(ctx, propagator, options),
+    local: async (ctx, options) => (await import('./work-managers/local-work-manager.js')).createLocalWorkManager(ctx, options),
   },
   stores: {
     westh5: async (ctx, options) => (await import('./stores/westh5/index.js')).createWestH5Store(ctx, options),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createBinMapper } from '../core/binning/create.js';
 import { loadConfig } from '../core/config/load.js';
 import type { PropagatorContext } from '../core/plugins.js';
+import { propagatorContext } from '../core/work/propagator-host.js';
 import { createOnnxProgressCoordinate } from '../plugins/pcoord-onnx/index.js';
 import { createExecutablePropagator } from '../plugins/propagators/executable/index.js';
 import { parseExecutableOptions } from '../plugins/propagators/executable/options.js';
@@ -53,11 +54,9 @@ describe('the AMBER spike example (configuration only: no AMBER here)', () => {
     expect(options).toMatchObject({ runseg: 'runseg.sh', pcoord_from: 'trajectory', trajectory: 'seg.nc', bstate_structure: 'bstate.pdb' });
     expect(options.staging?.keep).toEqual(['seg.rst']);
     const ctx: PropagatorContext = {
-      config,
-      simRoot: config.simRoot,
-      pcoord: config.pcoord,
-      seed: config.seed,
-      progressCoordinate: () => createOnnxProgressCoordinate(ctx, config.progressCoordinate?.options ?? {}),
+      ...propagatorContext(config),
+      progressCoordinate: () =>
+        createOnnxProgressCoordinate({ configFile: config.file, simRoot: config.simRoot, ndim: config.pcoord.ndim }, config.progressCoordinate?.options ?? {}),
     };
     // Segment logs go to a temporary folder rather than into the repository's example.
     const logs = await mkdtemp(join(tmpdir(), 'we-amber-logs-'));

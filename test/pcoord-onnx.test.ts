@@ -2,8 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunConfig } from '../core/config/types.js';
-import type { Frames, PropagatorContext } from '../core/plugins.js';
+import type { Frames, ProgressCoordinateContext } from '../core/plugins.js';
 import { pcoordCommand } from '../cli/commands/pcoord.js';
 import { createOnnxProgressCoordinate, embedFiles, embedFrames, loadModelPackage, type ModelPackage } from '../plugins/pcoord-onnx/index.js';
 
@@ -24,8 +23,8 @@ function framesOf(fixture: Parity, rows = fixture.frames): Frames {
   return { nFrames: rows.length, nAtoms: fixture.nAtoms, xyz: Float32Array.from(rows.flat()) };
 }
 
-function context(simRoot: string, ndim = 2): PropagatorContext {
-  return { config: { file: join(simRoot, 'we.yaml') } as RunConfig, simRoot, pcoord: { ndim, len: 11, dtype: 'float32' }, seed: 1 };
+function context(simRoot: string, ndim = 2): ProgressCoordinateContext {
+  return { configFile: join(simRoot, 'we.yaml'), simRoot, ndim };
 }
 
 let scratch: string;

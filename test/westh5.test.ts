@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WeError } from '../core/errors.js';
-import type { IterationRecord, PropagatorContext, RunDefinition } from '../core/plugins.js';
+import type { IterationRecord, RunDefinition, StoreContext } from '../core/plugins.js';
 import { Endpoint, IstateStatus, IstateType } from '../core/types.js';
 import type { BasisState, CompletedIteration, InitialState, PcoordShape, PreparedIteration } from '../core/types.js';
 import { WestH5Store, createWestH5Store, openWestH5ForRead } from '../plugins/stores/westh5/index.js';
@@ -693,7 +693,7 @@ describe('west.h5 refusals', () => {
   });
 
   it('the factory takes the path from the config and rejects options', async () => {
-    const ctx = { config: { file: join(dir, 'we.yaml'), store: { name: 'westh5', options: {}, path } }, pcoord: shape } as unknown as PropagatorContext;
+    const ctx: StoreContext = { configFile: join(dir, 'we.yaml'), path, pcoord: shape };
     const store = await createWestH5Store(ctx, {});
     const s = scenario(shape);
     await store.initialize(s.run, s.first, false);

@@ -12,25 +12,19 @@ import { roundToDtype } from './pcoord-rounding.js';
 import { writeJournal, type Journal } from './journal.js';
 import { writeStatus } from './status.js';
 
-/** Progress coordinate of every basis state: inline in we.yaml, or computed by the propagator (get_pcoord). */
+/** Progress coordinate of every basis state: inline in we.yaml, or computed by the propagator (get_pcoord) as a work-manager task. */
 export async function basisStatePoints(ctx: RunContext): Promise<Float64Array> {
   const { basisStates, pcoord, file } = ctx.config;
   const points = new Float64Array(basisStates.length * pcoord.ndim);
   const missing = basisStates.map((b, i) => ({ b, i })).filter(({ b }) => !b.pcoord);
   basisStates.forEach((b, i) => b.pcoord && points.set(b.pcoord, i * pcoord.ndim));
   if (missing.length) {
-    const propagator = await ctx.propagator();
-    if (!propagator.basisStatePcoords) {
-      throw new WeError(
-        `basis state '${missing[0].b.label}' has no pcoord and propagator '${ctx.config.propagator.name}' cannot compute one; give basis_states[].pcoord`,
-        file,
-      );
+    const workManager = await ctx.workManager();
+    const [computed] = await workManager.run('basisPcoords', [{ basisStateIds: missing.map(({ i }) => i) }]);
+    if (computed.pcoord.length !== missing.length * pcoord.ndim) {
+      throw new WeError(`basis-state pcoords: expected ${missing.length} × ${pcoord.ndim} values, got ${computed.pcoord.length}`, file);
     }
-    const computed = await propagator.basisStatePcoords(missing.map(({ b }) => b));
-    if (computed.length !== missing.length * pcoord.ndim) {
-      throw new WeError(`basis-state pcoords: expected ${missing.length} × ${pcoord.ndim} values, got ${computed.length}`, file);
-    }
-    missing.forEach(({ i }, k) => points.set(computed.subarray(k * pcoord.ndim, (k + 1) * pcoord.ndim), i * pcoord.ndim));
+    missing.forEach(({ i }, k) => points.set(computed.pcoord.subarray(k * pcoord.ndim, (k + 1) * pcoord.ndim), i * pcoord.ndim));
   }
   for (let k = 0; k < points.length; k++) {
     if (!Number.isFinite(points[k])) {

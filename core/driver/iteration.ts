@@ -33,9 +33,9 @@ export async function runIteration(
   const n = prepared.n;
   const N = prepared.iteration;
 
-  const propagator = await ctx.propagator();
-  const tasks = makeTasks(prepared, ndim, propagator.batchSize, config.basisStates);
-  const results = await workManager.run(tasks, (p) => events.onProgress?.(N, p), signal);
+  const batchSize = Math.min(ctx.simulation.batchSize, workManager.maxBatchSize ?? Infinity);
+  const tasks = makeTasks(prepared, ndim, batchSize, config.basisStates);
+  const results = await workManager.run('propagate', tasks, (p) => events.onProgress?.(N, p), signal);
   const pcoord = toDtype(assemblePcoords(prepared, results, config.pcoord), dtype);
   const cputime = new Float64Array(n);
   const walltime = new Float64Array(n);

@@ -1,7 +1,7 @@
 /** The `onnx` progress coordinate: an encoder model package turns frames into the latent mean's chosen dims. */
 import { relative, resolve } from 'node:path';
 import * as z from 'zod';
-import type { Frames, ProgressCoordinate, PropagatorContext } from '../../core/plugins.js';
+import type { Frames, ProgressCoordinate, ProgressCoordinateContext } from '../../core/plugins.js';
 import { parsePluginOptions } from '../options.js';
 import { embedFiles, embedFrames } from './embed.js';
 import { loadModelPackage, type ModelPackage } from './model-package.js';
@@ -16,12 +16,12 @@ const optionsSchema = z.strictObject({ model: z.string().min(1), threads: z.numb
  * threads per worker; on GPU nodes, where MD leaves the CPUs idle, up to the cores per slot.
  */
 export async function createOnnxProgressCoordinate(
-  ctx: PropagatorContext,
+  ctx: ProgressCoordinateContext,
   options: Record<string, unknown>,
 ): Promise<ProgressCoordinate> {
-  const { model, threads } = parsePluginOptions(optionsSchema, options, ctx.config.file, 'progress_coordinate.options');
+  const { model, threads } = parsePluginOptions(optionsSchema, options, ctx.configFile, 'progress_coordinate.options');
   const dir = resolve(ctx.simRoot, model);
-  const pkg = await loadModelPackage(dir, { ndim: ctx.pcoord.ndim, threads }, relative(process.cwd(), dir) || '.');
+  const pkg = await loadModelPackage(dir, { ndim: ctx.ndim, threads }, relative(process.cwd(), dir) || '.');
   return new OnnxProgressCoordinate(pkg);
 }
 

@@ -3,62 +3,65 @@
  * the propagator created once and reused. A failing task is retried `retries` times before the run stops.
  */
 import { z } from 'zod';
-import type { Propagator, PropagatorContext, SegmentResult, SegmentTask, WorkManager, WorkProgress } from '../../core/plugins.js';
+import type { ResultOf, TaskKind, TaskOf, WorkManager, WorkManagerContext, WorkProgress } from '../../core/plugins.js';
 import { WeError } from '../../core/errors.js';
+import { describeTask, taskSize } from '../../core/work/tasks.js';
 import { parsePluginOptions } from '../options.js';
 
-const LocalOptions = z.object({ slots: z.number().int().positive(), retries: z.number().int().min(0) }).strict();
+const LocalOptions = z.object({}).strict();
 
 export class LocalWorkManager implements WorkManager {
-  constructor(
-    private readonly propagator: () => Promise<Propagator>,
-    private readonly slots: number,
-    private readonly retries: number,
-  ) {}
+  constructor(private readonly ctx: WorkManagerContext) {}
 
-  async run(tasks: SegmentTask[], onProgress?: (p: WorkProgress) => void, signal?: AbortSignal): Promise<SegmentResult[]> {
-    const propagator = await this.propagator();
-    const total = tasks.reduce((s, t) => s + t.segIds.length, 0);
-    const results: SegmentResult[] = new Array(tasks.length);
+  async run<K extends TaskKind>(
+    kind: K,
+    tasks: TaskOf<K>[],
+    onProgress?: (p: WorkProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<ResultOf<K>[]> {
+    const total = tasks.reduce((s, t) => s + taskSize(kind, t), 0);
+    const results: ResultOf<K>[] = new Array(tasks.length);
     let next = 0;
     let done = 0;
     const slot = async (slotIndex: number): Promise<void> => {
       while (next < tasks.length) {
         signal?.throwIfAborted();
         const index = next++;
-        results[index] = await this.runWithRetries(propagator, tasks[index], slotIndex, signal);
-        done += tasks[index].segIds.length;
+        results[index] = await this.runWithRetries(kind, tasks[index], slotIndex, signal);
+        done += taskSize(kind, tasks[index]);
         onProgress?.({ done, total });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.slots, tasks.length) }, (_, k) => slot(k)));
+    await Promise.all(Array.from({ length: Math.min(this.ctx.slots, tasks.length) }, (_, k) => slot(k)));
     return results;
   }
 
-  private async runWithRetries(propagator: Propagator, task: SegmentTask, slot: number, signal?: AbortSignal): Promise<SegmentResult> {
+  private async runWithRetries<K extends TaskKind>(
+    kind: K,
+    task: TaskOf<K>,
+    slot: number,
+    signal?: AbortSignal,
+  ): Promise<ResultOf<K>> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await propagator.propagate(task, signal, slot);
+        return await this.ctx.local.run(kind, task, signal, slot);
       } catch (error) {
         if (signal?.aborted) throw error;
-        if (attempt >= this.retries) {
-          const segments = task.segIds.length === 1 ? `segment ${task.segIds[0]}` : `segments ${task.segIds[0]}–${task.segIds[task.segIds.length - 1]}`;
-          throw new WeError(
-            `iteration ${task.iteration}, ${segments} failed after ${attempt + 1} attempt(s): ${(error as Error).message}`,
-          );
+        if (attempt >= this.ctx.retries) {
+          throw new WeError(`${describeTask(kind, task)} failed after ${attempt + 1} attempt(s): ${(error as Error).message}`);
         }
       }
     }
   }
 
+  async iterationsDurable(nextIteration: number): Promise<void> {
+    await this.ctx.local.iterationsDurable(nextIteration);
+  }
+
   async close(): Promise<void> {}
 }
 
-export async function createLocalWorkManager(
-  ctx: PropagatorContext,
-  propagator: () => Promise<Propagator>,
-  options: Record<string, unknown>,
-): Promise<WorkManager> {
-  const { slots, retries } = parsePluginOptions(LocalOptions, options, ctx.config.file, 'work_manager');
-  return new LocalWorkManager(propagator, slots, retries);
+export async function createLocalWorkManager(ctx: WorkManagerContext, options: Record<string, unknown>): Promise<WorkManager> {
+  parsePluginOptions(LocalOptions, options, ctx.configFile, 'work_manager.options');
+  return new LocalWorkManager(ctx);
 }

@@ -9,7 +9,6 @@ import { configError } from '../../../core/config/config-error.js';
 import { WeError } from '../../../core/errors.js';
 import type { Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
 import { Random, Stream } from '../../../core/random.js';
-import type { BasisState } from '../../../core/types.js';
 import { assertSucceeded } from './child-failure.js';
 import { RefTemplate } from './data-ref.js';
 import { OPTIONS_FIELD, parseExecutableOptions, type ExecutableOptions } from './options.js';
@@ -47,7 +46,7 @@ export async function createExecutablePropagator(
   ctx: PropagatorContext,
   rawOptions: Record<string, unknown>,
 ): Promise<Propagator> {
-  const file = ctx.config.file;
+  const file = ctx.configFile;
   const options = parseExecutableOptions(rawOptions, file);
   const runseg = resolve(ctx.simRoot, options.runseg);
   await assertExecutable(runseg, 'runseg', file);
@@ -67,13 +66,12 @@ export async function createExecutablePropagator(
   };
   const logsDir = resolve(ctx.simRoot, options.logs);
   await mkdir(logsDir, { recursive: true });
-  const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file);
+  const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file, ctx.node);
   const starter = await createScriptStarter(options.launcher, file);
   return new ExecutablePropagator(ctx, options, runseg, getPcoord, refs, logsDir, await ReturnFileDir.create(), staging, starter);
 }
 
 class ExecutablePropagator implements Propagator {
-  readonly batchSize = 1;
   private readonly userEnv: Record<string, string>;
   private model?: Promise<ProgressCoordinate>;
   /** Process groups of the scripts running now. */
@@ -196,18 +194,17 @@ class ExecutablePropagator implements Propagator {
   }
 
   private progressCoordinate(): Promise<ProgressCoordinate> {
-    if (!this.ctx.progressCoordinate) throw new WeError('no progress_coordinate model is configured in we.yaml', this.ctx.config.file);
+    if (!this.ctx.progressCoordinate) throw new WeError('no progress_coordinate model is configured in we.yaml', this.ctx.configFile);
     this.model ??= this.ctx.progressCoordinate();
     return this.model;
   }
 
   /** With a model, all basis states go through the encoder in one call (`we init` embeds ~50 on Summit). */
-  async basisStatePcoords(states: BasisState[]): Promise<Float64Array> {
+  async basisStatePcoords(basisStateIds: readonly number[]): Promise<Float64Array> {
     const { ndim } = this.ctx.pcoord;
-    const out = new Float64Array(states.length * ndim);
-    const located = states.map((state, i) => {
-      const found = this.ctx.config.basisStates.indexOf(state);
-      const id = found >= 0 ? found : i;
+    const out = new Float64Array(basisStateIds.length * ndim);
+    const located = basisStateIds.map((id) => {
+      const state = this.ctx.basisStates[id];
       return { id, context: `basis state ${id} (label ${state.label})`, ref: this.refs.bstate.render({ auxref: state.auxref, bstate: id }) };
     });
     const useModel = this.options.pcoord_from === 'trajectory' || (!this.getPcoord && this.ctx.progressCoordinate);
@@ -224,7 +221,7 @@ class ExecutablePropagator implements Propagator {
     if (!this.getPcoord) {
       throw configError([
         {
-          file: this.ctx.config.file,
+          file: this.ctx.configFile,
           field: `${OPTIONS_FIELD}.get_pcoord`,
           message: `${context} has no pcoord in we.yaml: set get_pcoord, or configure a progress_coordinate model`,
         },

@@ -4,7 +4,7 @@
  * tar per node, the keep files individually) once the driver says it is durable.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, isAbsolute, relative } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
 import { WeError } from '../../../core/errors.js';
@@ -45,7 +45,8 @@ export class SegmentStaging {
     private readonly nodeName: string,
   ) {}
 
-  static create(simRoot: string, options: StagingOptions, file: string): SegmentStaging {
+  /** `nodeName`: names this node's gathered tars (traj_segs/iter_NNNNNN.<node>.tar). */
+  static create(simRoot: string, options: StagingOptions, file: string, nodeName: string): SegmentStaging {
     const root = localRoot(options.local_root, simRoot, file);
     let staging: NodeLocalStaging;
     try {
@@ -62,7 +63,7 @@ export class SegmentStaging {
       if (!(error instanceof WeError)) throw error;
       throw configError([{ file, field: `${OPTIONS_FIELD}.staging`, message: error.message }]);
     }
-    return new SegmentStaging(simRoot, staging, hostname());
+    return new SegmentStaging(simRoot, staging, nodeName);
   }
 
   /** Copies the stage list to this node, once per run however many segments start together. */

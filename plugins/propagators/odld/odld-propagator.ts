@@ -35,7 +35,6 @@ export function odldStep(x: number, noise: number, p: OdldParameters): number {
 }
 
 export class OdldPropagator implements Propagator {
-  readonly batchSize = Infinity;
   private readonly round: (x: number) => number;
 
   constructor(
@@ -75,5 +74,5 @@ export class OdldPropagator implements Propagator {
 }
 
 export async function createOdldPropagator(ctx: PropagatorContext, options: Record<string, unknown>): Promise<Propagator> {
-  return new OdldPropagator(ctx, parsePluginOptions(OdldOptions, options, ctx.config.file, 'propagator.options'));
+  return new OdldPropagator(ctx, parsePluginOptions(OdldOptions, options, ctx.configFile, 'propagator.options'));
 }

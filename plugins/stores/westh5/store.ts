@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WeError } from '../../../core/errors.js';
 import { faultPoint } from '../../../core/driver/fault-injection.js';
-import type { IterationRecord, PropagatorContext, RunDefinition, Store } from '../../../core/plugins.js';
+import type { IterationRecord, RunDefinition, Store, StoreContext } from '../../../core/plugins.js';
 import type { BasisState, PcoordShape, PreparedIteration } from '../../../core/types.js';
 import type { File } from './hdf5.js';
 import { closeHdf5, createHdf5, getGroup, hdf5Call, loadHdf5, openHdf5, readAttr } from './hdf5.js';
@@ -254,12 +254,12 @@ export class WestH5Store implements Store {
   }
 }
 
-/** Store factory for the plugin registry: the file is ctx.config.store.path; there are no options. */
-export async function createWestH5Store(ctx: PropagatorContext, options: Record<string, unknown>): Promise<Store> {
+/** Store factory for the plugin registry: the file is ctx.path (store.path in we.yaml); there are no options. */
+export async function createWestH5Store(ctx: StoreContext, options: Record<string, unknown>): Promise<Store> {
   const unknown = Object.keys(options);
   if (unknown.length > 0) {
-    throw new WeError(`store westh5 takes no options; found ${unknown.join(', ')}`, ctx.config.file);
+    throw new WeError(`store westh5 takes no options; found ${unknown.join(', ')}`, ctx.configFile);
   }
   await loadHdf5();
-  return new WestH5Store(ctx.config.store.path, ctx.pcoord);
+  return new WestH5Store(ctx.path, ctx.pcoord);
 }

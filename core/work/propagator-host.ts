@@ -1,0 +1,90 @@
+/**
+ * The propagator and progress coordinate of a run, rebuilt from its validated config wherever tasks run: in
+ * the driver's process for the local work manager, in `we worker` for remote ones. Both are created on first
+ * use, so a process that only schedules never starts either.
+ */
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RunConfig } from '../config/types.js';
+import type { PluginRegistry, ProgressCoordinate, Propagator, PropagatorContext, PropagatorPlugin, SimulationSpec, TaskRunner } from '../plugins.js';
+import { WeError } from '../errors.js';
+import { executeTask } from './tasks.js';
+
+export interface PropagatorHost extends TaskRunner {
+  readonly context: PropagatorContext;
+  propagator(): Promise<Propagator>;
+  close(): Promise<void>;
+}
+
+export function pickPlugin<T>(table: Record<string, T>, name: string, field: string, file: string): T {
+  const found = table[name];
+  if (!found) {
+    throw new WeError(`${field}: unknown plugin '${name}'; known: ${Object.keys(table).sort().join(', ')}`, file);
+  }
+  return found;
+}
+
+function propagatorPlugin(config: RunConfig, registry: PluginRegistry): PropagatorPlugin {
+  return pickPlugin(registry.propagators, config.propagator.name, 'propagator.name', config.file);
+}
+
+/** A digest of everything the config says, so a worker can tell it reads the same run as the driver. */
+export function configDigest(config: RunConfig): string {
+  // JSON turns ±Infinity bin edges into null: the digest still changes with every other value.
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex');
+}
+
+/** The simulation as data, for workers to rebuild it from. Checks the plugin names without creating anything. */
+export function simulationSpec(config: RunConfig, registry: PluginRegistry): SimulationSpec {
+  return {
+    configFile: config.file,
+    simRoot: config.simRoot,
+    seed: config.seed,
+    configDigest: configDigest(config),
+    batchSize: propagatorPlugin(config, registry).batchSize,
+  };
+}
+
+/** What the run's propagator is told; `node` names this process's gathered outputs (default: the host name). */
+export function propagatorContext(config: RunConfig, node = hostname()): PropagatorContext {
+  return {
+    configFile: config.file,
+    simRoot: config.simRoot,
+    pcoord: config.pcoord,
+    seed: config.seed,
+    basisStates: config.basisStates,
+    node,
+  };
+}
+
+export function hostPropagator(config: RunConfig, registry: PluginRegistry, node = hostname()): PropagatorHost {
+  const file = config.file;
+  const plugin = propagatorPlugin(config, registry);
+  const createPcoord = config.progressCoordinate
+    ? pickPlugin(registry.progressCoordinates, config.progressCoordinate.name, 'progress_coordinate.name', file)
+    : undefined;
+  let pcoordPlugin: Promise<ProgressCoordinate> | undefined;
+  let propagator: Promise<Propagator> | undefined;
+  const context = propagatorContext(config, node);
+  if (createPcoord && config.progressCoordinate) {
+    const options = config.progressCoordinate.options;
+    context.progressCoordinate = () =>
+      (pcoordPlugin ??= createPcoord({ configFile: file, simRoot: config.simRoot, ndim: config.pcoord.ndim }, options));
+  }
+  const getPropagator = () => (propagator ??= plugin.create(context, config.propagator.options));
+  return {
+    context,
+    propagator: getPropagator,
+    async run(kind, task, signal, slot) {
+      const site = { propagator: await getPropagator(), propagatorName: config.propagator.name, configFile: file, basisStates: config.basisStates };
+      return executeTask(kind, task, site, signal, slot);
+    },
+    async iterationsDurable(nextIteration) {
+      await (await getPropagator()).iterationsDurable?.(nextIteration);
+    },
+    async close() {
+      if (propagator) await (await propagator).close?.();
+      if (pcoordPlugin) await (await pcoordPlugin).close?.();
+    },
+  };
+}
