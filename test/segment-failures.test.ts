@@ -62,8 +62,8 @@ describe('failing segments with a real run script', () => {
     writeFileSync(join(dir, 'hang'), '');
     const engine = execa('node', [weBin, 'run'], { cwd: dir, reject: false });
     const sleepers = () => readdirSync(dir).filter((f) => f.startsWith('sleeper-'));
-    // Two slots: both of iteration 2's first segments hang.
-    for (let i = 0; i < 300 && sleepers().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    // Two slots: both of iteration 2's first segments hang (waiting up to 60 s: a loaded machine starts the run slowly).
+    for (let i = 0; i < 3000 && sleepers().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     expect(sleepers().length).toBe(2);
     engine.kill('SIGKILL');
     await engine;
