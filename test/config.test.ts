@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText } from '../core/config/load.js';
+import { expandTargetCounts } from '../core/config/target-counts.js';
 import { WeError } from '../core/errors.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'config');
@@ -179,10 +180,25 @@ describe('we.yaml errors name file:line:column, the field, and expected vs found
   });
 
   it('reports a YAML syntax error with its line and column', async () => {
-    const err = await errorOf(parseConfigText(edit('propagator: {name: odld}', 'propagator: {name: odld'), 'we.yaml'));
-    expect(err.where).toMatch(/^we\.yaml:\d+:\d+$/);
-    expect(Number(err.where!.split(':')[1])).toBeGreaterThanOrEqual(7);
+    const err = await errorOf(parseConfigText(edit('seed: 1', 'seed: 1: 2'), 'we.yaml'));
+    expect(err.where).toBe('we.yaml:9:7');
     expect(err.message).toContain('YAML syntax error');
+  });
+
+  it('reports an unclosed [ or { where it opens, not where the parser gives up lines later', async () => {
+    const list = await errorOf(parseConfigText(edit('target_counts: 10', 'target_counts: [10'), 'we.yaml'));
+    expect(list.message).toBe("we.yaml:4:18: YAML syntax error: this '[' is never closed with ']'");
+    const map = await errorOf(parseConfigText(edit('propagator: {name: odld}', 'propagator: {name: odld'), 'we.yaml'));
+    expect(map.message).toBe("we.yaml:7:13: YAML syntax error: this '{' is never closed with '}'");
+  });
+
+  it('names the line of a target_counts list whose length is not the bin count, and the count expected', async () => {
+    const dir = await simDir({ 'we.yaml': edit('target_counts: 10', 'target_counts: [10, 10]') });
+    const config = await loadConfig(join(dir, 'we.yaml'));
+    // the mapper's boundaries [-inf, 1, 2, inf] make 3 bins
+    const err = await errorOf(expandTargetCounts(config, 3));
+    expect(err.message).toBe(`${join(dir, 'we.yaml')}:4:18: binning.target_counts: expected 3 counts, one per bin of binning.mapper; found 2`);
+    expect(Array.from(await expandTargetCounts({ ...config, binning: { ...config.binning, targetCounts: [1, 2, 3] } }, 3))).toEqual([1, 2, 3]);
   });
 
   it('reports a duplicated key as a syntax error on its line', async () => {

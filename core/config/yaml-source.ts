@@ -1,5 +1,6 @@
 /** A parsed YAML document that still knows where each value was written, for error messages. */
-import { isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { readFile } from 'node:fs/promises';
+import { isCollection, isMap, isPair, isScalar, LineCounter, Parser, parseDocument, type Document } from 'yaml';
 import { configError, type SourcePos } from './config-error.js';
 
 const START: SourcePos = { line: 1, col: 1 };
@@ -12,13 +13,21 @@ export class YamlSource {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Throws a WeError naming file:line:col of the first syntax error (later ones are mostly its echoes). */
+  /**
+   * Throws a WeError naming file:line:col of the first syntax error (later ones are mostly its echoes). A `[` or
+   * `{` left open is reported where it opens: the parser only notices it lines later, where the next key starts.
+   */
   static parse(text: string, file: string): YamlSource {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
     const [error] = doc.errors;
     if (error) {
-      throw configError([{ file, pos: lines.linePos(error.pos[0]), message: `YAML syntax error: ${error.message}` }]);
+      const open = unclosedFlowCollection(text, error.pos[0]);
+      throw configError([
+        open
+          ? { file, pos: lines.linePos(open.offset), message: `YAML syntax error: this '${open.opener}' is never closed with '${open.closer}'` }
+          : { file, pos: lines.linePos(error.pos[0]), message: `YAML syntax error: ${error.message}` },
+      ]);
     }
     return new YamlSource(file, doc.toJS(), doc, lines);
   }
@@ -65,4 +74,44 @@ export class YamlSource {
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
     return range ? this.lines.linePos(range[0]) : undefined;
   }
+}
+
+/**
+ * Where the value at `path` is written in the config file `file`, for a problem found after loading (when the
+ * parsed document is gone); undefined if the file can no longer be read or parsed.
+ */
+export async function positionInFile(file: string, path: readonly PropertyKey[]): Promise<SourcePos | undefined> {
+  try {
+    return YamlSource.parse(await readFile(file, 'utf8'), file).positionOf(path);
+  } catch {
+    return undefined;
+  }
+}
+
+interface OpenFlowCollection {
+  offset: number;
+  opener: string;
+  closer: string;
+}
+
+/** The last flow sequence or mapping that starts before `before` and has no closing bracket, from the CST. */
+function unclosedFlowCollection(text: string, before: number): OpenFlowCollection | undefined {
+  let found: OpenFlowCollection | undefined;
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    const token = node as { type?: string; start?: { offset: number; source: string }; end?: { source: string }[] };
+    if (token.type === 'flow-collection' && token.start && token.start.offset < before) {
+      const closer = token.start.source === '[' ? ']' : '}';
+      if (!token.end?.some((t) => t.source === closer) && (!found || token.start.offset > found.offset)) {
+        found = { offset: token.start.offset, opener: token.start.source, closer };
+      }
+    }
+    for (const value of Object.values(node)) if (value && typeof value === 'object') visit(value);
+  };
+  visit([...new Parser().parse(text)]);
+  return found;
 }

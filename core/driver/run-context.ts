@@ -5,7 +5,7 @@ import type { BinMapper, IterationHooks, PluginRegistry, Resampler, SimulationSp
 import { createBinMapper, binhash } from '../binning/create.js';
 import { createResampler } from '../resampling/create.js';
 import { hostPropagator, pickPlugin, simulationSpec } from '../work/propagator-host.js';
-import { expandTargetCounts } from './we-step.js';
+import { expandTargetCounts } from '../config/target-counts.js';
 import { journalPath } from './journal.js';
 import { statusPath } from './status.js';
 import { targetBins } from './recycling.js';
@@ -65,7 +65,7 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
     mapper,
     binhash: binhash(mapper),
     targetBins: targetBins(mapper, config.targetStates),
-    targetCounts: expandTargetCounts(config.binning.targetCounts, mapper.nbins, file),
+    targetCounts: await expandTargetCounts(config, mapper.nbins),
     resampler: createResampler(config.resampling.name, {}),
     store,
     journalFile: journalPath(config.store.path),

@@ -8,7 +8,6 @@ import type { InitialState, PreparedIteration, WalkerSet } from '../types.js';
 import { IstateStatus, IstateType } from '../types.js';
 import type { Random } from '../random.js';
 import { checkResampled } from '../resampling/weight-checks.js';
-import { WeError } from '../errors.js';
 
 /** Marks an input walker that restarts from a basis state: its initial state is made only if it survives. */
 export const FROM_BASIS_STATE = 0x7fffffff;
@@ -132,13 +131,4 @@ function binProbabilityRange(bins: Uint32Array, weights: Float64Array, nbins: nu
     if (w > maxBinProb) maxBinProb = w;
   }
   return { minBinProb: Number.isFinite(minBinProb) ? minBinProb : 0, maxBinProb };
-}
-
-/** Target count of every bin: one number for all, or one per bin (checked against the mapper). */
-export function expandTargetCounts(counts: number | number[], nbins: number, file: string): Uint32Array {
-  if (typeof counts === 'number') return new Uint32Array(nbins).fill(counts);
-  if (counts.length !== nbins) {
-    throw new WeError(`binning.target_counts: expected ${nbins} counts (one per bin), found ${counts.length}`, file);
-  }
-  return Uint32Array.from(counts);
 }
