@@ -3,6 +3,10 @@
  * through a fresh subarray and gives int64 as BigInt; at 10^5 walkers that dominated a commit. Here columns are
  * packed straight into the little-endian bytes HDF5 stores (h5wasm reads and writes with the file type as the
  * memory type), with int64 carried as JS numbers (exact up to 2^53).
+ *
+ * Variable-length strings (WESTPA's labels and auxrefs, also inside compounds) are, in that memory type, pointers
+ * to NUL-terminated strings in the wasm heap: written from strings placed in the heap for the call, read from
+ * the strings HDF5 allocates there, which are then given back (H5Treclaim).
  */
 import { Module, dtype_to_metadata } from 'h5wasm/node';
 import type { Dtype, Metadata, Reference } from 'h5wasm/node';
@@ -26,6 +30,8 @@ interface Field {
   offset: number;
   meta: Metadata;
   write: ColumnWriter;
+  /** A pointer to a string in the wasm heap rather than the characters themselves. */
+  vlenString: boolean;
 }
 
 interface Layout {
@@ -33,6 +39,17 @@ interface Layout {
   size: number;
   fields: Field[];
   compound: boolean;
+  hasVlenStrings: boolean;
+}
+
+/**
+ * An element type: one of layout.ts's dtypes, or the metadata HDF5 reports for a dataset already in a file (its
+ * true member offsets, which a file written by h5py need not share with the packed dtypes).
+ */
+export type ElementType = Dtype | Metadata;
+
+function isMetadata(type: ElementType): type is Metadata {
+  return typeof type === 'object' && !Array.isArray(type) && typeof (type as Metadata).type === 'number';
 }
 
 const TWO_32 = 4294967296;
@@ -103,27 +120,32 @@ function columnWriter(meta: Metadata): ColumnWriter {
   };
 }
 
-/** Layouts by dtype: string dtypes by value, others by identity (layout.ts's constants; read types are let go). */
+/** Layouts by dtype: string dtypes by value, others by identity (layout.ts's constants and datasets' metadata). */
 const layoutsByName = new Map<string, Layout>();
 const layoutsByObject = new WeakMap<object, Layout>();
 
-function layoutOf(dtype: Dtype): Layout {
-  let layout = typeof dtype === 'string' ? layoutsByName.get(dtype) : layoutsByObject.get(dtype);
+function layoutOf(type: ElementType): Layout {
+  let layout = typeof type === 'string' ? layoutsByName.get(type) : layoutsByObject.get(type);
   if (layout) return layout;
-  const meta = dtype_to_metadata(dtype);
+  const meta = isMetadata(type) ? type : dtype_to_metadata(type);
   const members = meta.compound_type?.members;
-  const fields = members
-    ? members.map((m) => ({ name: m.name, offset: m.offset, meta: m, write: columnWriter(m) }))
-    : [{ name: '', offset: 0, meta, write: columnWriter(meta) }];
-  layout = { meta, size: meta.size, fields, compound: members !== undefined };
-  if (typeof dtype === 'string') layoutsByName.set(dtype, layout);
-  else layoutsByObject.set(dtype, layout);
+  const fields = (members ?? [{ ...meta, name: '', offset: 0 }]).map((m) => ({
+    name: m.name,
+    offset: m.offset,
+    meta: m,
+    // a variable-length string's column is written as the heap addresses of its strings
+    write: isVlenString(m) ? writeInt32 : columnWriter(m),
+    vlenString: isVlenString(m),
+  }));
+  layout = { meta, size: meta.size, fields, compound: members !== undefined, hasVlenStrings: fields.some((f) => f.vlenString) };
+  if (typeof type === 'string') layoutsByName.set(type, layout);
+  else layoutsByObject.set(type, layout);
   return layout;
 }
 
 /** h5wasm's metadata of a dtype (for creating datasets); computed once per dtype. */
-export function metadataOf(dtype: Dtype): Metadata {
-  return layoutOf(dtype).meta;
+export function metadataOf(type: ElementType): Metadata {
+  return layoutOf(type).meta;
 }
 
 function columnOf(columns: Columns, field: Field, compound: boolean): Column {
@@ -133,9 +155,22 @@ function columnOf(columns: Columns, field: Field, compound: boolean): Column {
   return column;
 }
 
+function isVlenString(meta: Metadata): boolean {
+  return meta.type === Module.H5T_class_t.H5T_STRING.value && meta.vlen;
+}
+
+/** The NUL-terminated string at a wasm heap address (0: an empty string, as HDF5 writes a missing one). */
+function heapString(address: number): string {
+  if (address === 0) return '';
+  const heap = Module.HEAPU8;
+  const end = heap.indexOf(0, address);
+  return decoder.decode(heap.subarray(address, end < 0 ? heap.length : end));
+}
+
 function readElement(view: DataView, bytes: Uint8Array, at: number, meta: Metadata): number | string | null {
   const { type, size, signed } = meta;
   const classes = Module.H5T_class_t;
+  if (isVlenString(meta)) return heapString(view.getUint32(at, true));
   if (type === classes.H5T_FLOAT.value) return size === 8 ? view.getFloat64(at, true) : view.getFloat32(at, true);
   if (type === classes.H5T_INTEGER.value) {
     if (size === 8) return (signed ? view.getInt32(at + 4, true) : view.getUint32(at + 4, true)) * TWO_32 + view.getUint32(at, true);
@@ -161,39 +196,67 @@ function nativeBytes(column: Column, meta: Metadata): Uint8Array | undefined {
   return same ? new Uint8Array(column.buffer, column.byteOffset, column.byteLength) : undefined;
 }
 
+/** Places `count` strings in the wasm heap (one block, freed by the caller through `allocate`); their addresses. */
+function heapStrings(values: readonly string[], count: number, allocate: (bytes: number) => number): Uint32Array {
+  const encoded = values.slice(0, count).map((v) => encoder.encode(v));
+  let at = allocate(encoded.reduce((sum, e) => sum + e.length + 1, 0));
+  const addresses = new Uint32Array(count);
+  encoded.forEach((e, i) => {
+    Module.HEAPU8.set(e, at);
+    Module.HEAPU8[at + e.length] = 0;
+    addresses[i] = at;
+    at += e.length + 1;
+  });
+  return addresses;
+}
+
 /**
- * Runs `fn` with a pointer to `count` elements of `dtype` from columns, in file layout in h5wasm's heap: typed
+ * Runs `fn` with a pointer to `count` elements of `type` from columns, in file layout in h5wasm's heap: typed
  * arrays already in that layout are copied once, anything else is encoded straight into the heap.
  */
-export function withEncoded<T>(dtype: Dtype, columns: Columns, count: number, what: string, fn: (ptr: bigint) => T): T {
-  const { size, fields, compound } = layoutOf(dtype);
+export function withEncoded<T>(type: ElementType, columns: Columns, count: number, what: string, fn: (ptr: bigint) => T): T {
+  const { size, fields, compound, hasVlenStrings } = layoutOf(type);
   const nbytes = count * size;
-  const ptr = Module._malloc(Math.max(nbytes, 1));
-  if (ptr === 0) throw new Error(`cannot allocate ${nbytes} bytes for ${what}`);
+  const allocated: number[] = [];
+  const allocate = (bytes: number) => {
+    const ptr = Module._malloc(Math.max(bytes, 1));
+    if (ptr === 0) throw new Error(`cannot allocate ${bytes} bytes for ${what}`);
+    allocated.push(ptr);
+    return ptr;
+  };
   try {
-    // taken after malloc, which may have grown (and so replaced) the heap
+    const ptr = allocate(nbytes);
+    const strings = new Map<Field, Uint32Array>();
+    for (const field of fields) {
+      if (field.vlenString) strings.set(field, heapStrings(checkedColumn(columns, field, compound, count) as readonly string[], count, allocate));
+    }
+    // taken after the allocations, which may have grown (and so replaced) the heap
     const bytes = Module.HEAPU8.subarray(ptr, ptr + nbytes);
-    const native = compound ? undefined : nativeBytes(columns as Column, fields[0].meta);
+    const native = compound || hasVlenStrings ? undefined : nativeBytes(columns as Column, fields[0].meta);
     if (native && native.length === nbytes) {
       bytes.set(native);
     } else {
       bytes.fill(0);
       const view = new DataView(bytes.buffer, bytes.byteOffset, nbytes);
       for (const field of fields) {
-        const column = columnOf(columns, field, compound);
-        if (column.length !== count) throw new Error(`column '${field.name}' has ${column.length} values; expected ${count}`);
-        field.write(view, bytes, column, field.offset, size, count);
+        field.write(view, bytes, strings.get(field) ?? checkedColumn(columns, field, compound, count), field.offset, size, count);
       }
     }
     return fn(BigInt(ptr));
   } finally {
-    Module._free(ptr);
+    for (const ptr of allocated) Module._free(ptr);
   }
 }
 
+function checkedColumn(columns: Columns, field: Field, compound: boolean, count: number): Column {
+  const column = columnOf(columns, field, compound);
+  if (column.length !== count) throw new Error(`column '${field.name}' has ${column.length} values; expected ${count}`);
+  return column;
+}
+
 /** The elements of a compound dataset's bytes as columns by member name (references come back as null). */
-export function decodeCompound(dtype: Dtype, bytes: Uint8Array): Map<string, (number | string | null)[]> {
-  const { size, fields } = layoutOf(dtype);
+function decodeCompound(layout: Layout, bytes: Uint8Array): Map<string, (number | string | null)[]> {
+  const { size, fields } = layout;
   const count = size === 0 ? 0 : bytes.length / size;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Map<string, (number | string | null)[]>();
@@ -210,20 +273,31 @@ function selection(slab: Hyperslab | undefined): [bigint[] | null, bigint[] | nu
   return [slab.count.map(BigInt), slab.offset.map(BigInt), slab.count.map(() => 1n)];
 }
 
-/** Writes a dataset of `dtype` (or a hyperslab of it) from `elements` elements in columns. */
-export function writeRaw(fileId: bigint, path: string, dtype: Dtype, columns: Columns, elements: number, slab?: Hyperslab): void {
+/** Writes a dataset of `type` (or a hyperslab of it) from `elements` elements in columns. */
+export function writeRaw(fileId: bigint, path: string, type: ElementType, columns: Columns, elements: number, slab?: Hyperslab): void {
   const [count, offset, strides] = selection(slab);
-  withEncoded(dtype, columns, elements, path, (ptr) => Module.set_dataset_data(fileId, path, count, offset, strides, ptr));
+  withEncoded(type, columns, elements, path, (ptr) => Module.set_dataset_data(fileId, path, count, offset, strides, ptr));
 }
 
-/** Reads a dataset's (or a hyperslab's) bytes in its file layout. */
-export function readRaw(fileId: bigint, path: string, nbytes: number, slab?: Hyperslab): Uint8Array {
+/**
+ * Reads rows [slab.offset, slab.offset + slab.count) of a one-dimensional compound dataset whose elements are
+ * described by `meta` (the dataset's own metadata), decoded into columns by member name.
+ */
+export function readCompoundRows(fileId: bigint, path: string, meta: Metadata, slab: Hyperslab): Map<string, (number | string | null)[]> {
+  const layout = layoutOf(meta);
+  const rows = slab.count[0];
+  const nbytes = rows * layout.size;
   const ptr = Module._malloc(Math.max(nbytes, 1));
   if (ptr === 0) throw new Error(`cannot allocate ${nbytes} bytes for ${path}`);
   try {
+    if (rows === 0) return decodeCompound(layout, new Uint8Array());
     const [count, offset, strides] = selection(slab);
     Module.get_dataset_data(fileId, path, count, offset, strides, BigInt(ptr));
-    return Module.HEAPU8.slice(ptr, ptr + nbytes);
+    try {
+      return decodeCompound(layout, Module.HEAPU8.slice(ptr, ptr + nbytes));
+    } finally {
+      if (layout.hasVlenStrings) Module.reclaim_vlen_memory_count(fileId, path, '', BigInt(ptr), count as bigint[]);
+    }
   } finally {
     Module._free(ptr);
   }

@@ -7,9 +7,9 @@
  * (HDF5 failures throw); after a failure call `forget()`, since HDF5 may have done part of the failed call.
  */
 import h5wasm, { Module } from 'h5wasm/node';
-import type { Dtype, File } from 'h5wasm/node';
+import type { Dtype, File, Metadata } from 'h5wasm/node';
 import { WeError } from '../../../core/errors.js';
-import type { Columns, Hyperslab } from './codec.js';
+import type { Columns, ElementType, Hyperslab } from './codec.js';
 import { metadataOf, withEncoded, writeRaw } from './codec.js';
 
 export interface DatasetSpec {
@@ -23,7 +23,19 @@ export interface DatasetSpec {
   chunks?: number[];
 }
 
-type Known = { kind: 'group' } | { kind: 'dataset'; dtype: Dtype; shape: number[]; resizable: boolean };
+interface KnownDataset {
+  kind: 'dataset';
+  /** The dataset's element type as found or made; `checked` once a writer's dtype has been checked against it. */
+  dtype: Dtype;
+  meta?: Metadata;
+  checked?: Dtype;
+  /** What writes are encoded as: the writer's dtype, or the file's own type where it differs but fits (below). */
+  encodeAs: ElementType;
+  shape: number[];
+  resizable: boolean;
+}
+
+type Known = { kind: 'group' } | KnownDataset;
 
 /** HDF5's H5S_UNLIMITED (outside what h5wasm exports). */
 const UNLIMITED = 18446744073709551615n;
@@ -90,7 +102,8 @@ export class FileWriter {
       this.objects.set(path, { kind: 'group' });
     } else if (type === Module.H5G_DATASET) {
       const ds = new h5wasm.Dataset(this.file.file_id, path);
-      this.objects.set(path, { kind: 'dataset', dtype: ds.dtype, shape: ds.shape ?? [], resizable: ds.metadata.chunks !== null });
+      const meta = ds.metadata;
+      this.objects.set(path, { kind: 'dataset', dtype: ds.dtype, meta, encodeAs: meta, shape: ds.shape ?? [], resizable: meta.chunks !== null });
     } else {
       throw new WeError(`expected a group or a dataset, found HDF5 object type ${type}`, this.where(path));
     }
@@ -124,22 +137,26 @@ export class FileWriter {
     return this.dataset(path).shape;
   }
 
-  private dataset(path: string): Extract<Known, { kind: 'dataset' }> {
+  private dataset(path: string): KnownDataset {
     const found = this.lookup(path);
     if (found?.kind !== 'dataset') throw new WeError(found ? 'expected a dataset, found a group' : 'dataset missing', this.where(path));
     return found;
   }
 
-  /** An existing dataset, checked to have type `dtype`. */
-  private typed(path: string, dtype: Dtype): Extract<Known, { kind: 'dataset' }> {
+  /**
+   * An existing dataset, checked to take elements of type `dtype`: the same type, or one that differs only in how
+   * strings are stored (fixed or variable length, as WESTPA's h5py writes them), which writes are then encoded as.
+   */
+  private typed(path: string, dtype: Dtype): KnownDataset {
     const ds = this.dataset(path);
-    if (ds.dtype !== dtype) {
-      const found = JSON.stringify(ds.dtype);
-      const expected = JSON.stringify(dtype);
-      if (found !== expected) throw new WeError(`has type ${found}; expected ${expected}`, this.where(path));
-      // the same type: later checks compare by identity (layout.ts's constants)
-      ds.dtype = dtype;
+    if (ds.checked === dtype) return ds;
+    if (JSON.stringify(ds.dtype) === JSON.stringify(dtype)) {
+      ds.encodeAs = dtype;
+    } else if (!ds.meta || !sameExceptStrings(ds.meta, metadataOf(dtype))) {
+      throw new WeError(`has type ${JSON.stringify(ds.dtype)}; expected ${JSON.stringify(dtype)}`, this.where(path));
     }
+    // checked: later writes compare by identity (layout.ts's constants)
+    ds.checked = dtype;
     return ds;
   }
 
@@ -165,13 +182,13 @@ export class FileWriter {
           track_order: false,
         } as Parameters<typeof Module.create_dataset>[3]),
       );
-      this.made(path, { kind: 'dataset', dtype: spec.dtype, shape: spec.shape.slice(), resizable: chunks !== undefined });
+      this.made(path, { kind: 'dataset', dtype: spec.dtype, checked: spec.dtype, encodeAs: spec.dtype, shape: spec.shape.slice(), resizable: chunks !== undefined });
       this.attrNames.set(path, new Set());
       return;
     }
-    this.typed(path, spec.dtype);
+    const ds = this.typed(path, spec.dtype);
     this.resize(path, spec.shape);
-    if (count > 0) writeRaw(this.file.file_id, path, spec.dtype, spec.data, count);
+    if (count > 0) writeRaw(this.file.file_id, path, ds.encodeAs, spec.data, count);
   }
 
   /** Sets a dataset's shape (same rank); a no-op when it already has it. */
@@ -194,7 +211,7 @@ export class FileWriter {
     if (rows === 0) return;
     const rest = ds.shape.slice(1);
     const slab: Hyperslab = { offset: [first, ...rest.map(() => 0)], count: [rows, ...rest] };
-    writeRaw(this.file.file_id, path, dtype, data, rest.reduce((a, b) => a * b, rows), slab);
+    writeRaw(this.file.file_id, path, ds.encodeAs, data, rest.reduce((a, b) => a * b, rows), slab);
   }
 
   /** Writes an attribute, replacing any existing one (HDF5 refuses to create an attribute twice). */
@@ -220,4 +237,19 @@ export class FileWriter {
     if (Module.create_hard_link(this.file.file_id, target, path) < 0) throw new WeError(`cannot link to ${target}`, this.where(path));
     this.made(path, found);
   }
+}
+
+/** Same members in the same order, with the same numeric types; strings may be fixed or variable length. */
+function sameExceptStrings(found: Metadata, expected: Metadata): boolean {
+  const foundMembers = found.compound_type?.members ?? [{ ...found, name: '' }];
+  const expectedMembers = expected.compound_type?.members ?? [{ ...expected, name: '' }];
+  const STRING = Module.H5T_class_t.H5T_STRING.value;
+  return (
+    foundMembers.length === expectedMembers.length &&
+    foundMembers.every((f, i) => {
+      const e = expectedMembers[i];
+      if (f.name !== e.name || f.type !== e.type) return false;
+      return f.type === STRING || (f.size === e.size && f.signed === e.signed && f.littleEndian === e.littleEndian);
+    })
+  );
 }

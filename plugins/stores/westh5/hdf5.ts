@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import h5wasm, { Module } from 'h5wasm/node';
-import { decodeCompound, readRaw } from './codec.js';
+import { readCompoundRows } from './codec.js';
 import type { Dataset, File, Group, OutputData } from 'h5wasm/node';
 import { WeError } from '../../../core/errors.js';
 
@@ -120,8 +120,7 @@ export function readColumns(
 ): Record<string, (number | string | null)[]> {
   const ds = getDataset(file, path);
   const { from, to } = range ?? { from: 0, to: ds.shape?.[0] ?? 0 };
-  const bytes = (to - from) * ds.metadata.size;
-  const decoded = decodeCompound(ds.dtype, to > from ? readRaw(file.file_id, path, bytes, { offset: [from], count: [to - from] }) : new Uint8Array());
+  const decoded = readCompoundRows(file.file_id, path, ds.metadata, { offset: [from], count: [Math.max(0, to - from)] });
   const columns: Record<string, (number | string | null)[]> = {};
   for (const name of names) {
     const column = decoded.get(name);
