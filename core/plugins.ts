@@ -234,6 +234,38 @@ export interface SummaryRow {
   binhash: string;
 }
 
+/** A completed iteration as the store keeps it: its summary row and what it recycled. */
+export interface StoredIteration {
+  summary: SummaryRow;
+  /** Weight recycled into each target state at its end (order of the stored target states). */
+  flux: Float64Array;
+}
+
+/**
+ * A run as the store holds it at one of its iterations, read without changing anything: what a lost journal is
+ * rebuilt from, and what the configuration is checked against before a run continues the store (which may have
+ * been written by another program, WESTPA's w_run).
+ */
+export interface StoredRun {
+  /** The iteration, as prepared (before it ran). */
+  iteration: number;
+  prepared: PreparedIteration;
+  /** Basis states with the pcoord the store holds for each, probabilities as stored. */
+  basisStates: BasisState[];
+  targetStates: TargetState[];
+  /**
+   * The binhash this program prepared the iteration with; undefined when another program (WESTPA) prepared it,
+   * whose hash (of a pickled mapper) cannot be compared with ours.
+   */
+  binhash?: string;
+  /** Initial states made before the iteration ran: the next one made gets this id. */
+  istateCount: number;
+  /** Iterations 1 … iteration − 1. */
+  history: StoredIteration[];
+  /** How the store differs from what this program writes without that stopping a run, for the user to know. */
+  notes: string[];
+}
+
 /** One iteration's full record: as prepared, as completed, and the iteration it prepared next. */
 export interface IterationRecord {
   prepared: PreparedIteration;
@@ -252,10 +284,12 @@ export interface Store {
   commit(record: IterationRecord, binhash: string): Promise<void>;
   /** The iteration the store says is current (last completed + 1). */
   currentIteration(): Promise<number>;
-  /** Reads back a prepared iteration (used after truncation, when no journal matches the file). */
-  readPrepared(iteration: number): Promise<PreparedIteration>;
-  /** Number of initial states used by iterations up to and including `iteration` (iter_used <= iteration; the next free id). */
-  countIstates(iteration: number): Promise<number>;
+  /**
+   * The run at `iteration` (1 … current), when no journal matches the store: after truncation, a lost journal, or
+   * a file another program wrote. WeError naming what is missing or damaged when the store cannot give it, and,
+   * for the current iteration, when another program has begun it (its segments cannot be taken over).
+   */
+  readRun(iteration: number): Promise<StoredRun>;
   /** Removes iterations >= n, leaving n prepared (as w_truncate). */
   truncate(n: number): Promise<void>;
   close(): Promise<void>;

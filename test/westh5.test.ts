@@ -347,11 +347,11 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     const expectSame = (a: PreparedIteration, b: PreparedIteration) => {
       expect({ ...a, newIstates: a.newIstates.map((x) => ({ ...x })) }).toEqual({ ...b, newIstates: b.newIstates.map((x) => ({ ...x })) });
     };
-    expectSame(await store.readPrepared(1), s.first);
-    expectSame(await store.readPrepared(2), s.record1.next);
-    expectSame(await store.readPrepared(3), s.record2.next);
+    expectSame((await store.readRun(1)).prepared, s.first);
+    expectSame((await store.readRun(2)).prepared, s.record1.next);
+    expectSame((await store.readRun(3)).prepared, s.record2.next);
     expect(await store.currentIteration()).toBe(3);
-    await rejection(store.readPrepared(4));
+    await rejection(store.readRun(4));
     await store.close();
 
     const reader = await openWestH5ForRead(path);
@@ -435,25 +435,26 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(h5dump(path)).toEqual(clean);
   });
 
-  it('appends the initial states each iteration uses, ids continuing, and counts them by iter_used', async () => {
+  it('appends the initial states each iteration uses, ids continuing, and counts those made before each iteration', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
     await store.initialize(s.run, s.first, false);
-    expect(await store.countIstates(1)).toBe(5);
+    expect((await store.readRun(1)).istateCount).toBe(5);
     await store.commit(s.record1, 'b'.repeat(64));
     await store.commit(s.record2, 'c'.repeat(64));
     await store.commit(s.record3, 'd'.repeat(64));
-    // by iter_created (1, 1, 1, 1, 1, 1, 3, 3) the counts would be 0, 6, 6, 8, 8, 8
-    const counts = async (st: WestH5Store) => Promise.all([0, 1, 2, 3, 4, 5].map((k) => st.countIstates(k)));
-    expect(await counts(store)).toEqual([0, 5, 6, 6, 8, 8]);
+    // iter_created 1, 1, 1, 1, 1 (made at init), 1 (recycled at the end of 1), 3, 3: before iteration 1 ran there
+    // were the 5 made at init, before 2 and 3 six, before 4 eight
+    const counts = async (st: WestH5Store) => Promise.all([1, 2, 3, 4].map(async (k) => (await st.readRun(k)).istateCount));
+    expect(await counts(store)).toEqual([5, 6, 6, 8]);
     await store.close();
     // a fresh store reads the counts from the file
     const reopened = new WestH5Store(path, shape);
-    expect(await counts(reopened)).toEqual([0, 5, 6, 6, 8, 8]);
-    expect((await reopened.readPrepared(1)).newIstates.map((x) => x.id)).toEqual([0, 1, 2, 3, 4]);
-    expect((await reopened.readPrepared(2)).newIstates.map((x) => x.id)).toEqual([5]);
-    expect((await reopened.readPrepared(3)).newIstates).toEqual([]);
-    expect((await reopened.readPrepared(4)).newIstates).toEqual(s.record3.next.newIstates);
+    expect(await counts(reopened)).toEqual([5, 6, 6, 8]);
+    expect(((await reopened.readRun(1)).prepared).newIstates.map((x) => x.id)).toEqual([0, 1, 2, 3, 4]);
+    expect(((await reopened.readRun(2)).prepared).newIstates.map((x) => x.id)).toEqual([5]);
+    expect(((await reopened.readRun(3)).prepared).newIstates).toEqual([]);
+    expect(((await reopened.readRun(4)).prepared).newIstates).toEqual(s.record3.next.newIstates);
     await reopened.close();
 
     const d = h5dump(path);
@@ -481,12 +482,11 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     const bad2 = { ...s.record2, next: { ...s.record2.next, newIstates: [extra(6, 3)] } };
     expect((await rejection(store.commit(bad2, tooLong))).message).toMatch(/binhash of iteration 3 .* 65 bytes; at most 64/);
     expect(await store.currentIteration()).toBe(2);
-    // the store read its counts from the file, where the interrupted append left state 6 (used by iteration 3)
-    expect(await store.countIstates(2)).toBe(6);
-    expect(await store.countIstates(3)).toBe(7);
-    // redone in the same process, with no new states: the table must end with those of iterations <= 3
+    // the store reads its count from the file, where the interrupted append left state 6 (made by iteration 2)
+    expect((await store.readRun(2)).istateCount).toBe(6);
+    // redone in the same process, with no new states: the table must end with those made before iteration 3
     await store.commit(s.record2, 'c'.repeat(64));
-    expect(await store.countIstates(3)).toBe(6);
+    expect((await store.readRun(3)).istateCount).toBe(6);
 
     const bad3 = { ...s.record3, next: { ...s.record3.next, newIstates: [...s.record3.next.newIstates, extra(8, 4), extra(9, 4)] } };
     await rejection(store.commit(bad3, tooLong));
@@ -500,7 +500,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     expect(h5dump(path)).toEqual(clean);
   });
 
-  it('truncate(n) keeps only the initial states used up to iteration n', async () => {
+  it('truncate(n) keeps only the initial states made before iteration n ran', async () => {
     const s = scenario(shape);
     const store = new WestH5Store(path, shape);
     await initializeAndCommit(store, s, 3);
@@ -508,17 +508,16 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
     const full = h5dump(path);
 
     await store.truncate(3);
-    expect(await store.countIstates(3)).toBe(6);
-    expect(await store.countIstates(9)).toBe(6);
+    expect((await store.readRun(3)).istateCount).toBe(6);
     await store.close();
     expect(h5dump(path)['/ibstates/0/istate_index'].value.map((r: number[]) => [r[0], r[1]])).toEqual([[1, 1], [1, 1], [1, 1], [1, 1], [1, 1], [1, 2]]);
-    expect(await store.countIstates(9)).toBe(6);
+    expect((await store.readRun(3)).istateCount).toBe(6);
     await store.commit(s.record3, 'd'.repeat(64));
     await store.close();
     expect(h5dump(path)).toEqual(full);
 
     await store.truncate(1);
-    expect(await store.countIstates(1)).toBe(5);
+    expect((await store.readRun(1)).istateCount).toBe(5);
     await store.close();
     expect(h5dump(path)['/ibstates/0/istate_index'].value.map((r: number[]) => r[1])).toEqual([1, 1, 1, 1, 1]);
   });
@@ -544,7 +543,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
       expect(t[`${ITER(2)}/new_weights/${name}`]).toEqual(full[`${ITER(2)}/new_weights/${name}`]);
     }
 
-    const again = await store.readPrepared(2);
+    const again = (await store.readRun(2)).prepared;
     expect(again.weight).toEqual(s.record1.next.weight);
     expect(again.initialPoints).toEqual(s.record1.next.initialPoints);
     expect(again.newIstates.map((x) => x.id)).toEqual([5]);
@@ -560,7 +559,7 @@ describe.each(SHAPES)('west.h5 with pcoord len $len ndim $ndim $dtype', (shape) 
       Object.keys(t1).filter((k) => k.startsWith(`${ITER(1)}`)),
     );
     expect(t1['/ibstates/0/istate_index'].value).toHaveLength(5);
-    expect(await store.readPrepared(1)).toMatchObject({ n: 5, parentId: s.first.parentId });
+    expect((await store.readRun(1)).prepared).toMatchObject({ n: 5, parentId: s.first.parentId });
     await rejection(store.truncate(2));
     await store.close();
   });
@@ -673,7 +672,7 @@ describe('west.h5 refusals', () => {
     expect(later.message).toMatch(/prepared iteration 2: new initial state 5 has iterUsed 3; expected 2/);
     expect(await store.currentIteration()).toBe(1);
     await store.commit(s.record1, 'b'.repeat(64));
-    expect(await store.countIstates(2)).toBe(6);
+    expect((await store.readRun(2)).istateCount).toBe(6);
     await store.close();
   });
 

@@ -1,6 +1,7 @@
 import { openRun } from '../open-run.js';
 import { runSimulation } from '../../core/driver/run.js';
 import { createReporter } from '../progress.js';
+import { warnOnStderr } from '../warning.js';
 
 export interface RunFlags {
   maxIterations?: number;
@@ -31,6 +32,7 @@ export async function run(configPath: string, flags: RunFlags): Promise<number> 
       onProgress: (i, p) => reporter.segments(i, p),
       onIterationEnd: (summary, journal) =>
         reporter.iterationEnd(summary, lastIteration, { walkers: journal.prepared.n, occupiedBins: journal.occupiedBins }),
+      onWarning: warnOnStderr,
     });
     await ctx.iterationsDurable(outcome.journal.iteration);
     reporter.done();

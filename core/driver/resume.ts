@@ -2,15 +2,16 @@
  * Bringing the journal and the store level before running. The journal is written first, so the store can
  * only be behind it by one interrupted commit (redone here), ahead of it after an interrupted `we truncate`
  * (finished here), or changed by another tool such as WESTPA's w_truncate (the journal is rebuilt from it).
+ * A journal lost or damaged, or a west.h5 WESTPA wrote, is rebuilt from the store.
  */
 import type { RunContext } from './run-context.js';
-import { readJournal, writeJournal, type Journal } from './journal.js';
+import { readJournal, type Journal } from './journal.js';
 import { WeError } from '../errors.js';
-import { basisStatePoints } from './initialize.js';
+import { rebuildJournal, type Warn } from './journal-rebuild.js';
 
-export async function resumeRun(ctx: RunContext): Promise<Journal> {
+export async function resumeRun(ctx: RunContext, warn: Warn): Promise<Journal> {
   const storeIteration = await ctx.store.currentIteration();
-  const journal = readJournal(ctx.journalFile);
+  const journal = intactJournal(ctx, warn);
   if (journal && journal.binhash !== ctx.binhash) {
     throw new WeError(
       `the bins in ${ctx.config.file} differ from those this run was started with (binhash ${journal.binhash.slice(0, 12)}…); restore them or start anew with \`we init --force\``,
@@ -30,31 +31,16 @@ export async function resumeRun(ctx: RunContext): Promise<Journal> {
     await ctx.store.truncate(journal.iteration);
     return journal;
   }
-  return rebuildJournal(ctx, storeIteration, journal);
+  return rebuildJournal(ctx, storeIteration, journal, warn);
 }
 
-/** A journal for the store's current iteration, keeping what history the old journal has for earlier ones. */
-export async function rebuildJournal(ctx: RunContext, iteration: number, old?: Journal): Promise<Journal> {
-  const prepared = await ctx.store.readPrepared(iteration);
-  // Without a journal only a run interrupted right after `we init` can be taken up: all its states are new.
-  if (!old && iteration !== 1) {
-    throw new WeError(
-      `west.h5 is at iteration ${iteration} but its journal ${ctx.journalFile} is missing; it cannot be resumed without it`,
-      ctx.config.store.path,
-    );
+/** The journal; none when both of its slots are damaged (the store is then what the run continues from). */
+export function intactJournal(ctx: RunContext, warn: Warn): Journal | undefined {
+  try {
+    return readJournal(ctx.journalFile);
+  } catch (error) {
+    if (!(error instanceof WeError)) throw error;
+    warn(error.message);
+    return undefined;
   }
-  const ndim = ctx.config.pcoord.ndim;
-  const bins = ctx.mapper.assign({ n: prepared.n, ndim, points: prepared.initialPoints, weights: prepared.weight });
-  const journal: Journal = {
-    iteration,
-    binhash: ctx.binhash,
-    prepared,
-    occupiedBins: new Set(bins).size,
-    istateCount: await ctx.store.countIstates(iteration),
-    // Only a run interrupted right after `we init` has no journal to take them from.
-    basisStatePoints: old?.basisStatePoints ?? (await basisStatePoints(ctx)),
-    history: (old?.history ?? []).filter((h) => h.iteration < iteration),
-  };
-  writeJournal(ctx.journalFile, journal);
-  return journal;
 }

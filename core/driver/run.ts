@@ -21,6 +21,8 @@ export interface RunOptions {
   onIterationStart?(iteration: number, walkers: number): void;
   onProgress?(iteration: number, progress: WorkProgress): void;
   onIterationEnd?(summary: IterationSummary, journal: Journal): void;
+  /** Something the user should know that does not stop the run, such as a journal rebuilt from the store. */
+  onWarning?(message: string): void;
 }
 
 export interface RunOutcome {
@@ -37,7 +39,7 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
   const started = performance.now();
   const lastIteration = options.maxIterations ?? ctx.config.maxIterations;
   const wallclock = options.maxWallclock ?? ctx.config.maxWallclock;
-  let journal = await resumeRun(ctx);
+  let journal = await resumeRun(ctx, (message) => options.onWarning?.(message));
   const workManager = await ctx.workManager();
   let iterationsRun = 0;
   // Whole iterations as this allocation sees them (propagation, resampling and writes); before the first

@@ -107,24 +107,50 @@ export function readIstates(file: File, range?: { from: number; to: number }): I
 }
 
 /**
- * Number of initial states used by iterations up to `iteration` (as WESTPA, a state made by recycling at the end
- * of iteration N is created by N and used by N + 1). iter_used never decreases along the table (ids are handed
- * out iteration by iteration), so a binary search reads a few rows, and one row when, as usual, the table holds
- * no later states.
+ * Number of initial states made before iteration `iteration` ran: the rows a redone (or truncated) `iteration`
+ * keeps, and the id the next new state gets. A state made by recycling at the end of iteration N has iter_created
+ * N (as in WESTPA) and rows are appended in that order, so these rows are a prefix: those created by earlier
+ * iterations, and for iteration 1 those made at initialisation (iter_created 1, iter_used 1). iter_used would not
+ * do: WESTPA leaves spare states at 0 and uses them later. A binary search reads a few rows, and one row when,
+ * as usual, the table holds no later states.
  */
 export function countIstates(file: File, iteration: number): number {
   const rows = getDataset(file, ISTATE_INDEX).shape?.[0] ?? 0;
-  const iterUsed = (row: number) => Number(readColumns(file, ISTATE_INDEX, ['iter_used'], { from: row, to: row + 1 }).iter_used[0]);
-  if (rows === 0 || iterUsed(rows - 1) <= iteration) return rows;
-  // rows before `lo` are used up to `iteration`; row `hi` is used after it
+  const row = (k: number) => readColumns(file, ISTATE_INDEX, ['iter_created', 'iter_used'], { from: k, to: k + 1 });
+  const kept = (k: number) => {
+    const r = row(k);
+    const created = Number(r.iter_created[0]);
+    return created < iteration || (iteration === 1 && created === 1 && Number(r.iter_used[0]) <= 1);
+  };
+  if (iteration === 1) {
+    // the states made at initialisation: one per basis state (and WESTPA's segs_per_state), a handful
+    let k = 0;
+    while (k < rows && kept(k)) k++;
+    return k;
+  }
+  if (rows === 0 || kept(rows - 1)) return rows;
+  // rows before `lo` are kept; row `hi` is not
   let lo = 0;
   let hi = rows - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (iterUsed(mid) <= iteration) lo = mid + 1;
+    if (kept(mid)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** The initial states with the given ids (in the order of their ids), read as one range of rows. */
+function readIstatesById(file: File, ids: readonly number[]): InitialState[] {
+  if (ids.length === 0) return [];
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const rows = getDataset(file, ISTATE_INDEX).shape?.[0] ?? 0;
+  const last = sorted[sorted.length - 1];
+  if (sorted[0] < 0 || last >= rows) {
+    throw new WeError(`initial state ${sorted[0] < 0 ? sorted[0] : last} is referenced but the table has ${rows} rows`, `${file.filename}:${ISTATE_INDEX}`);
+  }
+  const range = readIstates(file, { from: sorted[0], to: last + 1 });
+  return sorted.map((id) => range[id - sorted[0]]);
 }
 
 export function readPreparedIteration(file: File, n: number): PreparedIteration {
@@ -148,9 +174,16 @@ export function readPreparedIteration(file: File, n: number): PreparedIteration 
     wtgOffset,
     wtgParents: Int32Array.from(toNumbers(wtgraph)),
     initialPoints,
-    binTargetCounts: Uint32Array.from(toNumbers(readValues(file, `${path}/${ITER.binTargetCounts}`).values)),
-    newIstates: readIstates(file, { from: countIstates(file, n - 1), to: countIstates(file, n) }),
+    binTargetCounts: readBinTargetCounts(file, path),
+    // the states its segments start from (WESTPA also keeps spare ones in the table, with iter_used 0)
+    newIstates: readIstatesById(file, Array.from(cols.parent_id, (p) => Number(p)).filter((p) => p < 0).map((p) => -(p + 1))),
   };
+}
+
+/** An iteration's bin_target_counts (empty where WESTPA's w_init wrote none, in iteration 1). */
+function readBinTargetCounts(file: File, path: string): Uint32Array {
+  const countsPath = `${path}/${ITER.binTargetCounts}`;
+  return hasObject(file, countsPath) ? Uint32Array.from(toNumbers(readValues(file, countsPath).values)) : new Uint32Array(0);
 }
 
 /** An iteration's new_weights group, if it has one. */
@@ -210,7 +243,7 @@ export function readIterationGroup(file: File, n: number): IterationGroupData {
     },
     pcoord,
     wtgraph: Int32Array.from(toNumbers(readValues(file, `${path}/${ITER.wtgraph}`).values)),
-    binTargetCounts: Uint32Array.from(toNumbers(readValues(file, `${path}/${ITER.binTargetCounts}`).values)),
+    binTargetCounts: readBinTargetCounts(file, path),
     targetFlux: hasObject(file, fluxPath) ? Float64Array.from(toNumbers(readValues(file, fluxPath).values)) : undefined,
     auxdata,
     newWeights: readNewWeights(file, n, shape),

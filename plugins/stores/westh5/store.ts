@@ -7,13 +7,14 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WeError } from '../../../core/errors.js';
 import { faultPoint } from '../../../core/driver/fault-injection.js';
-import type { IterationRecord, RunDefinition, Store, StoreContext } from '../../../core/plugins.js';
+import type { IterationRecord, RunDefinition, Store, StoreContext, StoredRun } from '../../../core/plugins.js';
 import type { BasisState, PcoordShape, PreparedIteration } from '../../../core/types.js';
 import type { File } from './hdf5.js';
-import { closeHdf5, createHdf5, getGroup, hdf5Call, loadHdf5, openHdf5, readAttr } from './hdf5.js';
+import { closeHdf5, createHdf5, getGroup, hdf5Call, loadHdf5, openHdf5, readAttr, readColumns } from './hdf5.js';
 import { FileWriter } from './file-writer.js';
 import { completedGroupData, completedSummary, preparedGroupData, preparedSummary, recycledWeights } from './iteration-data.js';
-import { ATTR, WE_VERSION, iterationPath } from './layout.js';
+import { ATTR, PATH, WE_VERSION, iterationPath } from './layout.js';
+import { readStoredRun } from './stored-run.js';
 import {
   checkWestH5,
   countIstates,
@@ -46,6 +47,11 @@ function describeShape(s: PcoordShape): string {
   return `pcoord len ${s.len}, ndim ${s.ndim}, ${s.dtype}`;
 }
 
+function shapeDifferences(found: PcoordShape, expected: PcoordShape): string {
+  const fields = (['len', 'ndim', 'dtype'] as const).filter((k) => found[k] !== expected[k]);
+  return fields.map((k) => `pcoord.${k}`).join(' and ') + (fields.length > 1 ? ' differ' : ' differs');
+}
+
 /** Writes a whole new file through `write`, then renames it over `path`; nothing is left behind on failure. */
 function replaceFile(path: string, what: string, write: (w: FileWriter) => void): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -70,6 +76,11 @@ function binhashOf(file: File, iteration: number): string {
   return String(readAttr(getGroup(file, iterationPath(iteration)), ATTR.binhash) ?? '');
 }
 
+/** The binhash in an iteration's /summary row: ours where `we` prepared the iteration, empty where WESTPA did. */
+function summaryBinhash(file: File, iteration: number): string {
+  return String(readColumns(file, PATH.summary, ['binhash'], { from: iteration - 1, to: iteration }).binhash[0] ?? '');
+}
+
 /**
  * What the file holds as of this process's last successful initialize, commit or truncate, so that the next
  * commit need not read it back. Dropped on close (another program may change the file) and on any failure.
@@ -77,9 +88,9 @@ function binhashOf(file: File, iteration: number): string {
 interface FileState {
   /** west_current_iteration. */
   current: number;
-  /** Rows of the initial state table: the states used by iterations up to `current`, and no others. */
+  /** Rows of the initial state table: the states made before iteration `current` ran, and no others. */
   istates: number;
-  /** The binhash attribute of iteration `current`'s group. */
+  /** Iteration `current`'s /summary binhash (empty where another program prepared it). */
   binhash: string;
 }
 
@@ -149,7 +160,7 @@ export class WestH5Store implements Store {
         appendIstates(w, record.next.newIstates, firstId, this.shape);
         resizeSummary(w, n + 1);
         writeSummaryRows(w, n, [
-          completedSummary(record, sameAsKnown ? known.binhash : binhashOf(w.file, n)),
+          completedSummary(record, sameAsKnown ? known.binhash : summaryBinhash(w.file, n)),
           preparedSummary(record.next.weight, binhash),
         ]);
         setCurrentIteration(w, n + 1);
@@ -169,20 +180,12 @@ export class WestH5Store implements Store {
     return hdf5Call(this.path, 'reading the current iteration failed', () => readCurrentIteration(w.file));
   }
 
-  async readPrepared(iteration: number): Promise<PreparedIteration> {
+  async readRun(iteration: number): Promise<StoredRun> {
     const w = await this.writable();
-    return hdf5Call(this.path, `reading iteration ${iteration} failed`, () => {
+    return hdf5Call(this.path, `reading iteration ${iteration} and the run before it failed`, () => {
       this.requireIteration(w.file, iteration);
-      return readPreparedIteration(w.file, iteration);
+      return readStoredRun(w.file, iteration);
     });
-  }
-
-  async countIstates(iteration: number): Promise<number> {
-    const w = await this.writable();
-    const known = this.state;
-    // the table holds no states used after the current iteration
-    if (known && iteration >= known.current) return known.istates;
-    return hdf5Call(this.path, 'counting initial states failed', () => countIstates(w.file, iteration));
   }
 
   /**
@@ -208,9 +211,10 @@ export class WestH5Store implements Store {
       for (let k = 1; k < n; k++) writeIterationGroup(dst, readIterationGroup(src, k), shape);
       writeSummaryRows(dst, 1, summary.slice(0, n - 1));
       const prepared = readPreparedIteration(src, n);
-      const binhash = binhashOf(src, n);
       // n's new_weights record the recycling at the end of n - 1, which is kept
-      writeIterationGroup(dst, { ...preparedGroupData(prepared, shape, binhash, this.path), newWeights: readNewWeights(src, n, shape) }, shape);
+      writeIterationGroup(dst, { ...preparedGroupData(prepared, shape, binhashOf(src, n), this.path), newWeights: readNewWeights(src, n, shape) }, shape);
+      // empty where WESTPA prepared n: its binhash (of a pickled mapper) is not comparable with ours
+      const binhash = summary[n - 1].binhash;
       writeSummaryRows(dst, n, [preparedSummary(prepared.weight, binhash)]);
       setCurrentIteration(dst, n);
       kept = { current: n, istates: istates.length, binhash };
@@ -243,7 +247,10 @@ export class WestH5Store implements Store {
         const current = checkWestH5(probe);
         const found = readPcoordShape(probe, current);
         if (!sameShape(found, this.shape)) {
-          throw new WeError(`was written with ${describeShape(found)}; the run has ${describeShape(this.shape)}`, this.path);
+          throw new WeError(
+            `was written with ${describeShape(found)}; the run has ${describeShape(this.shape)} (${shapeDifferences(found, this.shape)})`,
+            this.path,
+          );
         }
       });
     } finally {

@@ -121,7 +121,7 @@ export function writeStateSets(w: FileWriter, basisStates: BasisState[], bstateP
 
 /**
  * Writes initial states `firstId`, `firstId` + 1, … as rows of the istate table, which ends with them: rows after
- * them, left by an interrupted commit, are cut. An initial state's id is its row, and iter_used must not
+ * them, left by an interrupted commit, are cut. An initial state's id is its row, and iter_created must not
  * decrease along the table (countIstates relies on it).
  */
 export function appendIstates(w: FileWriter, istates: InitialState[], firstId: number, shape: PcoordShape): void {
@@ -130,8 +130,8 @@ export function appendIstates(w: FileWriter, istates: InitialState[], firstId: n
     if (s.id !== firstId + i) {
       throw new WeError(`initial state at position ${i} has id ${s.id}; expected ${firstId + i} (ids continue the ${firstId} earlier ones in order)`, where);
     }
-    if (i > 0 && s.iterUsed < istates[i - 1].iterUsed) {
-      throw new WeError(`initial state ${s.id} has iter_used ${s.iterUsed}, before the ${istates[i - 1].iterUsed} of the state before it`, where);
+    if (i > 0 && s.iterCreated < istates[i - 1].iterCreated) {
+      throw new WeError(`initial state ${s.id} has iter_created ${s.iterCreated}, before the ${istates[i - 1].iterCreated} of the state before it`, where);
     }
     if (s.pcoord.length !== shape.ndim) {
       throw new WeError(`initial state ${s.id} has a pcoord of ${s.pcoord.length} values; expected ${shape.ndim} (pcoord ndim)`, where);
@@ -198,11 +198,21 @@ export function writeSummaryRows(w: FileWriter, firstIteration: number, rows: Su
   w.writeRows(PATH.summary, SUMMARY_DTYPE, firstIteration - 1, rows.length, summaryColumns(rows, w.file.filename, firstIteration));
 }
 
-/** What completing an iteration changes in its group: seg_index, pcoord, target_flux and auxdata. */
+/**
+ * What completing an iteration changes in its group: target_flux (first: it marks the group as begun by `we`,
+ * which WESTPA never writes), seg_index, pcoord and auxdata.
+ */
 export function writeIterationResults(w: FileWriter, data: IterationGroupData, shape: PcoordShape): void {
   const path = iterationPath(data.iteration);
   const n = data.segIndex.weight.length;
   const s = data.segIndex;
+  if (data.targetFlux) {
+    w.put(`${path}/${ITER.targetFlux}`, {
+      data: data.targetFlux,
+      shape: [data.targetFlux.length],
+      dtype: FLOAT64,
+    });
+  }
   w.put(`${path}/${ITER.segIndex}`, {
     data: new Map<string, Column>([
       ['weight', s.weight],
@@ -222,13 +232,6 @@ export function writeIterationResults(w: FileWriter, data: IterationGroupData, s
     shape: [n, shape.len, shape.ndim],
     dtype: pcoordH5Dtype(shape.dtype),
   });
-  if (data.targetFlux) {
-    w.put(`${path}/${ITER.targetFlux}`, {
-      data: data.targetFlux,
-      shape: [data.targetFlux.length],
-      dtype: FLOAT64,
-    });
-  }
   for (const [name, aux] of Object.entries(data.auxdata ?? {})) {
     w.put(`${path}/${ITER.auxdata}/${name}`, {
       data: aux.data,
