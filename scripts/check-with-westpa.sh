@@ -12,12 +12,17 @@
 #  1. Installs Debian's Python stack if it is missing (PyPI is not needed: everything WESTPA imports is packaged
 #     by Debian, mdtraj included) and builds WESTPA's Cython extensions in place, for /usr/bin/python3 (not a
 #     pyenv python3, which lacks these packages). WESTPA is used through PYTHONPATH=WESTPA_SRC/src, not installed.
-#  2. Runs examples/odld (30 iterations), and a variant whose basis state sits above the reflecting wall
-#     (x = 10.05, 40 iterations) so that recycled walkers survive resampling and start from initial states
-#     other than 0.
+#  2. Runs examples/odld (45 iterations: its first walker reaches the target state in iteration 32), and a
+#     variant whose basis state sits above the reflecting wall (x = 10.05, 55 iterations; first arrival in 43)
+#     so that recycled walkers survive resampling and start from initial states other than 0.
 #  3. Runs w_assign, w_pdist, w_trace, w_direct, w_ipa (non-interactive) and w_fluxanl on the files, and checks
-#     their outputs against what the runs must give. Prints one PASS/FAIL line per check, then
-#     "N passed, N failed", and exits 1 if any check failed.
+#     their outputs against what the runs must give.
+#  4. Runs WESTPA's own ODLD system (WESTPA_SRC/tests/fixtures/odld, seeded, 40 iterations, recycling from
+#     iteration 30 on), compares its west.h5 with the one test/fixtures/westpa-layout/make-west-h5.py writes
+#     (compare-structure.py), then lets `we run` continue WESTPA's file to iteration 45 and checks the result
+#     with h5py, w_trace and w_pdist across the WESTPA/we boundary.
+# Prints one PASS/FAIL line per check, then "N passed, N failed", and exits 1 if any check failed. Apart from
+# Debian's Python it reads nothing outside this repository but WESTPA_SRC.
 set -uo pipefail
 
 westpa_src=$(realpath "${1:?usage: check-with-westpa.sh WESTPA_SRC [WORK_DIR]}")
@@ -65,8 +70,11 @@ make_run() {
   (cd "$dir" && run "$(basename "$dir")-init.log" node "$WE_CLI" init && run "$(basename "$dir")-run.log" node "$WE_CLI" run) \
     || die "we failed in $dir; see $work/$(basename "$dir")-*.log"
 }
-make_run odld -e 's/^max_iterations:.*/max_iterations: 30/'
-make_run odld-recycle -e 's/pcoord: \[8.0\]}/pcoord: [10.05]}/' -e 's/^max_iterations:.*/max_iterations: 40/'
+# Long enough for every check to see flux: the first walker is recycled in iteration 32 (43 in the variant).
+iterations=45
+export ITERATIONS=$iterations
+make_run odld -e "s/^max_iterations:.*/max_iterations: $iterations/"
+make_run odld-recycle -e 's/pcoord: \[8.0\]}/pcoord: [10.05]}/' -e 's/^max_iterations:.*/max_iterations: 55/'
 
 # The rectilinear boundaries of examples/odld/we.yaml: -inf, 1.1, 1.2, ..., 10.1, inf.
 bins_expr='[[-inf] + [round(1.1 + 0.1 * i, 6) for i in range(91)] + [inf]]'
@@ -94,37 +102,38 @@ run w_pdist.log "$py" -m westpa.cli.tools.w_pdist -W west.h5 --serial -o pdist.h
 status=$?
 [ $status -eq 0 ] && "$py" - <<'EOF'
 # The histograms are densities: each iteration integrates to 1 over the bin widths.
-import h5py, numpy as np
+import os, h5py, numpy as np
 p = h5py.File('pdist.h5', 'r')
 widths = np.diff(p['binbounds_0'][...])
-assert p['histograms'].shape[0] == 30
+assert p['histograms'].shape[0] == int(os.environ['ITERATIONS'])
 assert np.allclose((p['histograms'][...] * widths).sum(axis=1), 1.0)
 EOF
-verdict "w_pdist: 30 iterations of normalised pcoord histograms" $?
+verdict "w_pdist: $iterations iterations of normalised pcoord histograms" $?
 
-run w_trace.log "$py" -m westpa.cli.tools.w_trace -W west.h5 30:5
+run w_trace.log "$py" -m westpa.cli.tools.w_trace -W west.h5 "$iterations:5"
 status=$?
 [ $status -eq 0 ] && "$py" - <<'EOF'
-# One row for the initial state and one per iteration 1..30; each row's weight and final pcoord are the file's.
-import h5py, numpy as np
+# One row for the initial state and one per iteration; each row's weight and final pcoord are the file's.
+import os, h5py, numpy as np
+n = int(os.environ['ITERATIONS'])
 f = h5py.File('west.h5', 'r')
-rows = np.loadtxt('traj_30_5_trace.txt', ndmin=2)
-assert rows.shape[0] == 31 and list(rows[:, 0]) == list(range(31)), rows[:, 0]
+rows = np.loadtxt('traj_%d_5_trace.txt' % n, ndmin=2)
+assert rows.shape[0] == n + 1 and list(rows[:, 0]) == list(range(n + 1)), rows[:, 0]
 for n_iter, seg, weight, _, _, pc in rows[1:]:
     g = f['iterations/iter_%08d' % int(n_iter)]
     assert np.isclose(g['seg_index'][int(seg)]['weight'], weight, rtol=1e-12, atol=0)
     assert np.isclose(g['pcoord'][int(seg), -1, 0], pc, rtol=1e-6)
 EOF
-verdict "w_trace 30:5: 31 rows matching seg_index weights and final pcoords" $?
+verdict "w_trace $iterations:5: $((iterations + 1)) rows matching seg_index weights and final pcoords" $?
 
 run w_direct.log "$py" -m westpa.cli.tools.w_direct --serial all -W west.h5 -a assign.h5 -o direct.h5
 status=$?
 [ $status -eq 0 ] && "$py" - <<'EOF'
 # w_direct counts entries into 'bound' at any timepoint, our target_flux only segments that end there, so the two
 # need not be equal; the first arrival must coincide and the totals agree within 25% on this seeded run.
-import h5py, numpy as np
+import os, h5py, numpy as np
 f = h5py.File('west.h5', 'r'); d = h5py.File('direct.h5', 'r')
-ours = np.array([f['iterations/iter_%08d' % i]['target_flux'][0] for i in range(1, 31)])
+ours = np.array([f['iterations/iter_%08d' % i]['target_flux'][0] for i in range(1, int(os.environ['ITERATIONS']) + 1)])
 theirs = d['total_fluxes'][:, 0]
 assert np.argmax(ours > 0) == np.argmax(theirs > 0) and ours.sum() > 0, (ours, theirs)
 assert abs(theirs.sum() / ours.sum() - 1) < 0.25, (ours.sum(), theirs.sum())
@@ -192,6 +201,88 @@ assert int(rows[1, 0]) == first, rows[1]
 print(f'traced {last}:{seg} back to initial state {istate} (first iteration {first})')
 EOF
 verdict "w_trace on a trajectory started by recycling: initial state id and pcoord from ibstates" $?
+
+# --- 4. WESTPA's own west.h5: the fixture's layout, and `we run` continuing it ------------------------------------
+westpa_run=$work/westpa-odld
+rm -rf "$westpa_run" && mkdir -p "$westpa_run"
+cp "$westpa_src/tests/fixtures/odld/odld_system.py" "$westpa_run/"
+# WESTPA's ODLD bins, np.arange(0.0, 10.12, 0.1) as WESTPA's RectilinearBinMapper keeps them (float32), so that
+# both programs bin the float32 pcoords alike
+edges=$("$py" -c 'import numpy as np; print(", ".join(repr(float(x)) for x in np.arange(0.0, 10.12, 0.1).astype(np.float32)))')
+cat >"$westpa_run/west.cfg" <<EOF
+west:
+  system: {driver: odld_system.ODLDSystem, module_path: \$WEST_SIM_ROOT}
+  propagation:
+    max_total_iterations: 40
+    max_run_wallclock: 3:00:00
+    propagator: odld_system.SeededODLDPropagator
+    gen_istates: false
+    block_size: 10000
+  data:
+    west_data_file: west.h5
+    datasets: [{name: displacement, store: true, dtype: float32}]
+    data_refs:
+      segment: \$WEST_SIM_ROOT/traj_segs/{segment.n_iter:06d}/{segment.seg_id:06d}
+      basis_state: \$WEST_SIM_ROOT/bstates/{basis_state.auxref}
+      initial_state: \$WEST_SIM_ROOT/istates/{initial_state.iter_created}/{initial_state.state_id}.gro
+EOF
+cat >"$westpa_run/we.yaml" <<EOF
+# WESTPA's tests/fixtures/odld system, as we.yaml
+pcoord: {ndim: 1, len: 21, dtype: float32}
+binning:
+  mapper: {type: rectilinear, boundaries: [[$edges]]}
+  target_counts: 10
+basis_states: [{label: start, probability: 1.0, auxref: '0', pcoord: [8.0]}]
+target_states: [{label: bound, pcoord: [1.0]}]
+propagator: {name: odld, options: {A: 2, B: 10, C: 0.5, x0: 1, sigma_squared: 0.001, reflect_at: 10}}
+work_manager: {name: local, slots: 1}
+store: {name: westh5, path: west.h5}
+max_iterations: 45
+seed: 20261205
+EOF
+echo "start 1.0 0" >"$westpa_run/BASIS_STATES"
+echo "bound 1.0" >"$westpa_run/TSTATE"
+(cd "$westpa_run" && export WEST_SIM_ROOT=$westpa_run &&
+  run w_init.log "$py" -m westpa.cli.core.w_init --bstate-file BASIS_STATES --tstate-file TSTATE --serial &&
+  run w_run.log "$py" -m westpa.cli.core.w_run --serial) || die "WESTPA's own run failed; see $work/w_init.log, $work/w_run.log"
+cp "$westpa_run/west.h5" "$work/westpa-odld-as-written.h5"
+
+cd "$work"
+"$py" "$repo/test/fixtures/westpa-layout/make-west-h5.py" fixture.h5 >fixture.log 2>&1 &&
+  run compare-structure.log "$py" "$repo/test/fixtures/westpa-layout/compare-structure.py" westpa-odld-as-written.h5 fixture.h5
+verdict "test/fixtures/westpa-layout: the fixture's west.h5 has the structure of WESTPA's own" $?
+
+cd "$westpa_run"
+run we-continue.log node "$WE_CLI" run
+status=$?
+[ $status -eq 0 ] && run w_trace-continued.log "$py" -m westpa.cli.tools.w_trace -W west.h5 45:0 &&
+  run w_pdist-continued.log "$py" -m westpa.cli.tools.w_pdist -W west.h5 --serial -o pdist.h5 && "$py" - <<'EOF'
+# we ran iterations 41..45 of WESTPA's file: weights sum to 1 in every iteration, every parent is a segment of the
+# iteration before (or an initial state used now), WESTPA's iterations are as it wrote them, and WESTPA's tools
+# follow the lineage from we's iterations into WESTPA's (w_trace: 46 rows) and histogram all 45 iterations.
+import math, h5py, numpy as np
+f = h5py.File('west.h5', 'r'); g = h5py.File('../westpa-odld-as-written.h5', 'r')
+assert int(f.attrs['west_current_iteration']) == 46
+ist = f['ibstates/0/istate_index'][...]
+prev = None
+for n in range(1, 47):
+    it = f['iterations/iter_%08d' % n]
+    si, pc = it['seg_index'][...], it['pcoord'][...]
+    assert abs(math.fsum(si['weight'].tolist()) - 1) < 1e-12, n
+    for i, p in enumerate(si['parent_id'].tolist()):
+        assert (p >= 0 and pc[i, 0, 0] == prev[p, -1, 0]) or (p < 0 and ist[-(p + 1)]['iter_used'] == n), (n, i, p)
+    if n < 41:
+        assert np.array_equal(si, g['iterations/iter_%08d' % n]['seg_index'][...]) and np.array_equal(pc, g['iterations/iter_%08d' % n]['pcoord'][...]), n
+    prev = pc
+rows = np.loadtxt('traj_45_0_trace.txt', ndmin=2)
+assert list(rows[:, 0]) == list(range(46)), rows[:, 0]
+for n_iter, seg, weight, _, _, x in rows[1:]:
+    assert np.isclose(f['iterations/iter_%08d' % int(n_iter)]['seg_index'][int(seg)]['weight'], weight, rtol=1e-12, atol=0)
+p = h5py.File('pdist.h5', 'r')
+assert p['histograms'].shape[0] == 45
+assert np.allclose((p['histograms'][...] * np.diff(p['binbounds_0'][...])).sum(axis=1), 1.0)
+EOF
+verdict "we run continues WESTPA's own west.h5 (41..45): weights, lineage into WESTPA's iterations, w_trace and w_pdist" $?
 
 echo "outputs and logs in $work"
 echo "$passed passed, $failed failed"
