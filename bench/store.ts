@@ -14,14 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { IterationRecord, RunDefinition } from '../core/plugins.js';
-import { Endpoint, IstateStatus, IstateType } from '../core/types.js';
-import type { CompletedIteration, InitialState, PcoordShape, PreparedIteration } from '../core/types.js';
+import type { IterationRecord } from '../core/plugins.js';
 import { WestH5Store } from '../plugins/stores/westh5/index.js';
 import { median } from './lib/median.js';
-
-const SHAPE: PcoordShape = { len: 21, ndim: 1, dtype: 'float32' };
-const NBINS = 102;
+import { BINHASH, NBINS, SHAPE, completedIteration, preparedIteration, runDefinition } from './lib/synthetic-run.js';
 /** Fewer commits for larger runs; the first WARMUP commits of each are not timed (JIT, file growth). */
 const RUNS = [
   { walkers: 1_000, commits: 60 },
@@ -47,63 +43,6 @@ function commitBytes(n: number, newIstates: number): number {
   return 2 * (segIndex + pcoord) + 8 + 8 * n + 8 * NBINS + newIstates * (90 + 4 * SHAPE.ndim) + newWeights + 2 * 128;
 }
 
-/** As WESTPA: used by `iteration`, created by the iteration before (by init for iteration 1). */
-function istate(id: number, iteration: number): InitialState {
-  return {
-    id,
-    iterCreated: Math.max(1, iteration - 1),
-    iterUsed: iteration,
-    basisStateId: 0,
-    type: IstateType.basis,
-    status: IstateStatus.prepared,
-    pcoord: Float64Array.of(8),
-  };
-}
-
-/** Walker i continues walker i, except the first `recycled`, which start from new initial states. */
-function preparedIteration(iteration: number, n: number, firstIstateId: number, recycled: number): PreparedIteration {
-  const newIstates = Array.from({ length: recycled }, (_, k) => istate(firstIstateId + k, iteration));
-  const parentId = Int32Array.from({ length: n }, (_, i) => (i < recycled ? -(firstIstateId + i + 1) : i));
-  return {
-    iteration,
-    n,
-    weight: new Float64Array(n).fill(1 / n),
-    parentId,
-    wtgOffset: Uint32Array.from({ length: n + 1 }, (_, i) => i),
-    wtgParents: Int32Array.from(parentId),
-    initialPoints: Float64Array.from({ length: n }, (_, i) => (i < recycled ? 8 : Math.fround(8 + i / n))),
-    binTargetCounts: new Uint32Array(NBINS).fill(10),
-    newIstates,
-  };
-}
-
-/** Segments 0 … `recycled` - 1 end in the target and restart from initial states `firstIstateId`, … */
-function completedIteration(p: PreparedIteration, firstIstateId: number, recycled: number): CompletedIteration {
-  const target = new Int32Array(p.n).fill(-1);
-  const basisState = new Int32Array(p.n).fill(-1);
-  const istate = new Int32Array(p.n).fill(-1);
-  for (let i = 0; i < recycled; i++) {
-    target[i] = 0;
-    basisState[i] = 0;
-    istate[i] = firstIstateId + i;
-  }
-  const pcoord = new Float32Array(p.n * SHAPE.len);
-  for (let i = 0; i < p.n; i++) for (let t = 0; t < SHAPE.len; t++) pcoord[i * SHAPE.len + t] = p.initialPoints[i] - t * 1e-3;
-  return {
-    iteration: p.iteration,
-    pcoord,
-    cputime: new Float64Array(p.n).fill(1e-4),
-    walltime: new Float64Array(p.n).fill(1e-4),
-    endpointType: Uint8Array.from({ length: p.n }, (_, i) => (i < recycled ? Endpoint.recycled : Endpoint.continues)),
-    targetFlux: Float64Array.of(recycled / p.n),
-    recycling: { target, basisState, istate },
-    minBinProb: 1 / p.n,
-    maxBinProb: 0.5,
-    walltimeTotal: 1,
-    cputimeTotal: p.n * 1e-4,
-  };
-}
-
 interface Timing {
   commit: number;
   rawAppend: number;
@@ -113,18 +52,11 @@ interface Timing {
 
 async function commitTimes(dir: string, n: number, commits: number): Promise<Timing> {
   const path = join(dir, `west-${n}.h5`);
-  const run: RunDefinition = {
-    pcoord: SHAPE,
-    basisStates: [{ label: 'start', probability: 1, auxref: '0', pcoord: [8] }],
-    targetStates: [{ label: 'well', pcoord: [1] }],
-    binhash: 'f'.repeat(64),
-    nbins: NBINS,
-  };
   const recycled = Math.round(n * RECYCLED);
   const store = new WestH5Store(path, SHAPE);
   let prepared = preparedIteration(1, n, 0, 1);
   let istates = 1;
-  await store.initialize(run, prepared, true);
+  await store.initialize(runDefinition(), prepared, true);
 
   const raw = new h5wasm.File(join(dir, `raw-${n}.h5`), 'w');
   const bytes = new Uint8Array(commitBytes(n, recycled)).fill(7);
@@ -134,7 +66,7 @@ async function commitTimes(dir: string, n: number, commits: number): Promise<Tim
     const next = preparedIteration(prepared.iteration + 1, n, istates, recycled);
     const record: IterationRecord = { prepared, completed: completedIteration(prepared, istates, recycled), next };
     const t0 = performance.now();
-    await store.commit(record, 'f'.repeat(64));
+    await store.commit(record, BINHASH);
     const t1 = performance.now();
     raw.create_dataset({ name: `append-${k}`, data: bytes });
     raw.flush();
