@@ -10,3 +10,8 @@ export function configOption() {
 export function examplesHelp(examples: readonly { does: string; run: string }[]): string {
   return `\nExamples:\n${examples.map(({ does, run }) => `  # ${does}\n  ${run}`).join('\n')}`;
 }
+
+/** Analysis commands read any west.h5 in WESTPA's layout, as WESTPA's tools' -W does. */
+export function westH5Option() {
+  return new Option('-W, --west-h5 <file>', "analyse this west.h5 (ours or WESTPA's) instead of the run of --config (no we.yaml needed)");
+}

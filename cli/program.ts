@@ -7,6 +7,7 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { extractCommand } from './commands/extract.js';
 import { initCommand } from './commands/init.js';
 import { pcoordCommand } from './commands/pcoord.js';
+import { pdistCommand } from './commands/pdist.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { truncateCommand } from './commands/truncate.js';
@@ -20,6 +21,7 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   truncateCommand,
   pcoordCommand,
   extractCommand,
+  pdistCommand,
 ];
 
 export function buildProgram() {

@@ -268,6 +268,36 @@ function decodeCompound(layout: Layout, bytes: Uint8Array): Map<string, (number 
   return out;
 }
 
+/**
+ * One numeric member of a compound's raw rows (`bytes` as readRaw returns them) as numbers, integers exact up to
+ * 2^53. A typed loop over one member: decodeCompound's generic per-element path is ~10× slower on seg_index.
+ */
+export function decodeNumericMember(compound: Metadata, bytes: Uint8Array, name: string): Float64Array {
+  const member = compound.compound_type?.members.find((m) => m.name === name);
+  if (!member) throw new Error(`compound member '${name}' missing`);
+  const { offset, size, signed, type } = member;
+  const stride = compound.size;
+  const count = stride === 0 ? 0 : bytes.length / stride;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(count);
+  const classes = Module.H5T_class_t;
+  if (type === classes.H5T_FLOAT.value) {
+    if (size === 8) for (let i = 0, at = offset; i < count; i++, at += stride) out[i] = view.getFloat64(at, true);
+    else for (let i = 0, at = offset; i < count; i++, at += stride) out[i] = view.getFloat32(at, true);
+  } else if (type === classes.H5T_INTEGER.value && size === 8) {
+    for (let i = 0, at = offset; i < count; i++, at += stride) {
+      out[i] = (signed ? view.getInt32(at + 4, true) : view.getUint32(at + 4, true)) * TWO_32 + view.getUint32(at, true);
+    }
+  } else if (type === classes.H5T_INTEGER.value && size === 1) {
+    for (let i = 0, at = offset; i < count; i++, at += stride) out[i] = signed ? view.getInt8(at) : view.getUint8(at);
+  } else if (type === classes.H5T_INTEGER.value) {
+    for (let i = 0, at = offset; i < count; i++, at += stride) out[i] = readElement(view, bytes, at, member) as number;
+  } else {
+    throw new Error(`compound member '${name}' is not numeric (type class ${type})`);
+  }
+  return out;
+}
+
 function selection(slab: Hyperslab | undefined): [bigint[] | null, bigint[] | null, bigint[] | null] {
   if (!slab) return [null, null, null];
   return [slab.count.map(BigInt), slab.offset.map(BigInt), slab.count.map(() => 1n)];

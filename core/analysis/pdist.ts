@@ -1,0 +1,204 @@
+/**
+ * Probability distributions of the progress coordinate per iteration, as WESTPA's w_pdist computes them, so that
+ * a pdist.h5 from here and one from w_pdist hold the same numbers: every timepoint of every segment weighted by
+ * the segment's weight (timepoint 0, the parent's last point, only in the first iteration of the range, where it
+ * is not a repeat), bins b[k] <= x < b[k+1] compared in the pcoord's precision, and each iteration normalised as
+ * w_pdist's normhistnd does (1-D: a density; N-D: divided by bin volumes, then summing to 1).
+ */
+import { BoundarySearch } from '../binning/search.js';
+import { WeError } from '../errors.js';
+import type { RunView } from '../run-view.js';
+import type { PcoordArray, PcoordDtype } from '../types.js';
+import type { BinSpec } from './bin-spec.js';
+import { iterationRange, type IterationRange } from './iteration-range.js';
+
+export interface HistogramAxis {
+  /** The pcoord dimension this axis bins. */
+  dim: number;
+  /** Bin boundaries (nbins + 1), as written to binbounds_<axis>. */
+  edges: Float64Array;
+  midpoints: Float64Array;
+}
+
+export interface Pdist {
+  /** Iterations first … last, one histogram each. */
+  iterations: Int32Array;
+  axes: HistogramAxis[];
+  /** Bins per axis. */
+  shape: number[];
+  /** iterations × bins, row-major over the axes (last fastest), each iteration normalised as w_pdist. */
+  histograms: Float64Array;
+}
+
+export interface PdistOptions extends Partial<IterationRange> {
+  /** pcoord dimensions to histogram (default: all). */
+  dims?: number[];
+  /** Default: 100 bins per dimension over the data's range, as w_pdist. */
+  bins?: BinSpec;
+  /** Drop points outside the boundaries instead of failing (w_pdist --loose). */
+  loose?: boolean;
+  /**
+   * Bytes of pcoord kept in memory between the range scan and the histograms (a count-only spec needs both
+   * passes); past it the data are read twice, as w_pdist does.
+   */
+  cacheBytes?: number;
+}
+
+const DEFAULT_BINS = 100;
+const DEFAULT_CACHE_BYTES = 1 << 30;
+
+function checkedDims(dims: number[] | undefined, ndim: number, source: string): number[] {
+  const chosen = dims ?? Array.from({ length: ndim }, (_, d) => d);
+  if (chosen.length === 0) throw new WeError('no dimension chosen', '--dims');
+  for (const d of chosen) {
+    if (!Number.isInteger(d) || d < 0 || d >= ndim) {
+      throw new WeError(`dimension ${d} does not exist: ${source} has a ${ndim}-dimensional pcoord (dimensions 0 to ${ndim - 1})`, '--dims');
+    }
+  }
+  if (new Set(chosen).size !== chosen.length) throw new WeError(`dimension listed twice in ${chosen.join(',')}`, '--dims');
+  return chosen;
+}
+
+function axisOf(dim: number, edges: Float64Array): HistogramAxis {
+  const midpoints = new Float64Array(edges.length - 1);
+  for (let k = 0; k < midpoints.length; k++) midpoints[k] = (edges[k] + edges[k + 1]) / 2;
+  return { dim, edges, midpoints };
+}
+
+/** numpy.linspace(lb, ub, n + 1) bit for bit: i·step + lb, with the last edge exactly ub. */
+function linspace(lb: number, ub: number, n: number): Float64Array {
+  const edges = new Float64Array(n + 1);
+  const step = (ub - lb) / n;
+  for (let i = 0; i < n; i++) edges[i] = i * step + lb;
+  edges[n] = ub;
+  return edges;
+}
+
+/** w_pdist's range for a count spec: the data's min and max, the max pushed 1% outward so it falls inside. */
+function edgesFromRange(min: number, max: number, n: number): Float64Array {
+  const ub = max > 0 ? max * 1.01 : max / 1.01;
+  return linspace(min, ub, n);
+}
+
+/** Boundaries as the comparison sees them: rounded to the pcoord's precision, as w_pdist casts them. */
+function comparedEdges(edges: Float64Array, dtype: PcoordDtype): Float64Array {
+  return dtype === 'float32' ? edges.map(Math.fround) : edges;
+}
+
+/** Per iteration × dimension: min and max over all timepoints. */
+function scanRange(points: PcoordArray, ndim: number, dims: number[], range: { min: number[]; max: number[] }): void {
+  dims.forEach((d, a) => {
+    let min = range.min[a];
+    let max = range.max[a];
+    for (let i = d; i < points.length; i += ndim) {
+      const x = points[i];
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    range.min[a] = min;
+    range.max[a] = max;
+  });
+}
+
+export function probabilityDistribution(view: RunView, options: PdistOptions = {}): Pdist {
+  const { first, last } = iterationRange(view, options);
+  const { len, ndim, dtype } = view.pcoord;
+  const dims = checkedDims(options.dims, ndim, view.source);
+  const spec = options.bins ?? { kind: 'counts', counts: [DEFAULT_BINS] };
+  const cache = new Map<number, PcoordArray>();
+  const budget = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  let cached = 0;
+
+  let edges: Float64Array[];
+  if (spec.kind === 'boundaries') {
+    if (spec.boundaries.length !== dims.length) {
+      throw new WeError(`gives boundaries for ${spec.boundaries.length} dimension(s); ${dims.length} chosen (${dims.join(',')})`, '--bins');
+    }
+    edges = spec.boundaries.map((b) => Float64Array.from(b));
+  } else {
+    const counts = spec.counts.length === 1 ? dims.map(() => spec.counts[0]) : spec.counts;
+    if (counts.length !== dims.length) throw new WeError(`gives ${counts.length} bin counts; ${dims.length} dimension(s) chosen (${dims.join(',')})`, '--bins');
+    const range = { min: dims.map(() => Infinity), max: dims.map(() => -Infinity) };
+    for (let n = first; n <= last; n++) {
+      const points = view.pcoords(n, 'all');
+      scanRange(points, ndim, dims, range);
+      if (cached + points.byteLength <= budget) {
+        cache.set(n, points);
+        cached += points.byteLength;
+      }
+    }
+    edges = counts.map((count, a) => {
+      if (!(range.max[a] >= range.min[a])) throw new WeError(`iterations ${first} to ${last} hold no finite pcoord values in dimension ${dims[a]}`, view.source);
+      return edgesFromRange(range.min[a], range.max[a], count);
+    });
+  }
+
+  const axes = dims.map((d, a) => axisOf(d, edges[a]));
+  const shape = axes.map((axis) => axis.edges.length - 1);
+  const searches = edges.map((e) => new BoundarySearch(comparedEdges(e, dtype)));
+  const size = shape.reduce((a, b) => a * b, 1);
+  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
+  const histograms = new Float64Array((last - first + 1) * size);
+  const bin = new Int32Array(dims.length);
+  for (let n = first; n <= last; n++) {
+    const points = cache.get(n) ?? view.pcoords(n, 'all');
+    cache.delete(n);
+    const { weight } = view.segments(n);
+    const out = histograms.subarray((n - first) * size, (n - first + 1) * size);
+    const firstRow = n === first ? 0 : 1;
+    for (let s = 0; s < weight.length; s++) {
+      for (let t = firstRow; t < len; t++) {
+        const base = (s * len + t) * ndim;
+        let flat = 0;
+        let inside = true;
+        for (let a = 0; a < dims.length; a++) {
+          const x = points[base + dims[a]];
+          bin[a] = searches[a].count(x) - 1;
+          if (bin[a] < 0 || bin[a] >= shape[a]) {
+            if (!options.loose) {
+              throw new WeError(
+                `iteration ${n}, segment ${s}, timepoint ${t}: pcoord dimension ${dims[a]} = ${x} is outside the bins ` +
+                  `[${axes[a].edges[0]}, ${axes[a].edges[shape[a]]}) (widen --bins or pass --loose to drop such points)`,
+                view.source,
+              );
+            }
+            inside = false;
+            break;
+          }
+          flat += bin[a] * strides[a];
+        }
+        if (inside) out[flat] += weight[s];
+      }
+    }
+    normalise(out, shape, edges.map((e) => comparedEdges(e, dtype)), dtype);
+  }
+  return { iterations: Int32Array.from({ length: last - first + 1 }, (_, i) => first + i), axes, shape, histograms };
+}
+
+/** Bin widths as w_pdist's normhistnd takes them: np.diff of the boundaries in the pcoord's precision. */
+function widths(edges: Float64Array, dtype: PcoordDtype): Float64Array {
+  const out = new Float64Array(edges.length - 1);
+  for (let k = 0; k < out.length; k++) out[k] = dtype === 'float32' ? Math.fround(edges[k + 1] - edges[k]) : edges[k + 1] - edges[k];
+  return out;
+}
+
+/** In place, as normhistnd: 1-D hist /= Σ hist·width; N-D hist /= volume, then hist /= Σ hist. Empty stays 0. */
+function normalise(hist: Float64Array, shape: number[], edges: Float64Array[], dtype: PcoordDtype): void {
+  const width = edges.map((e) => widths(e, dtype));
+  let total = 0;
+  if (shape.length === 1) {
+    for (let k = 0; k < hist.length; k++) total += hist[k] * width[0][k];
+  } else {
+    // numpy's multiply.outer of float32 widths multiplies in float32
+    const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+    const index = new Array<number>(shape.length).fill(0);
+    for (let flat = 0; flat < hist.length; flat++) {
+      let volume = width[0][index[0]];
+      for (let a = 1; a < shape.length; a++) volume = round(volume * width[a][index[a]]);
+      hist[flat] /= volume;
+      total += hist[flat];
+      for (let a = shape.length - 1; a >= 0 && ++index[a] === shape[a]; a--) index[a] = 0;
+    }
+  }
+  if (total > 0) for (let k = 0; k < hist.length; k++) hist[k] /= total;
+}

@@ -1,0 +1,289 @@
+/**
+ * The read-only run view (core/run-view.ts) over any west.h5 in WESTPA's layout (ours or WESTPA's own).
+ *
+ * Safe beside a running `we run` or `w_run`: the file is opened read-only without any lock, only iterations
+ * before west_current_iteration (complete ones, never rewritten by a run) are read, and a read that fails because
+ * the writer was flushing its metadata at that moment (HDF5 offers non-SWMR readers no consistency) is retried on
+ * a freshly opened file. A run that truncates the file replaces it by rename, so an open view keeps reading the
+ * file it opened.
+ */
+import { existsSync } from 'node:fs';
+import { WeError } from '../../../core/errors.js';
+import type { IterationSegments, PcoordRows, RunView } from '../../../core/run-view.js';
+import { Endpoint } from '../../../core/types.js';
+import type { BasisState, InitialState, PcoordArray, PcoordShape, TargetState } from '../../../core/types.js';
+import { decodeNumericMember, readRaw } from './codec.js';
+import type { Dataset, File } from './hdf5.js';
+import { closeHdf5, getDataset, hasObject, hdf5Call, loadHdf5, openHdf5 } from './hdf5.js';
+import { ITER, NEW_WEIGHTS, PATH, STATE_SET, iterationPath } from './layout.js';
+import { checkWestH5, readCurrentIteration, readPcoordShape } from './read.js';
+
+/** Attempts of one read before its error is reported, and the pause before the first retry (doubling after). */
+const READ_ATTEMPTS = 6;
+const FIRST_RETRY_MS = 25;
+
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Rows of a small dataset through h5wasm's own reader, which decodes WESTPA's variable-length strings. */
+function rowsOf(ds: Dataset): unknown[][] {
+  const count = ds.shape?.[0] ?? 0;
+  return count === 0 ? [] : (ds.slice([[0, count]]) as unknown as unknown[][]);
+}
+
+function pointsOf(file: File, path: string): number[][] {
+  const ds = getDataset(file, path);
+  const [count = 0, ndim = 0] = ds.shape ?? [];
+  if (count === 0 || ndim === 0) return Array.from({ length: count }, () => []);
+  const flat = Array.from(ds.value as ArrayLike<number>, Number);
+  return Array.from({ length: count }, (_, i) => flat.slice(i * ndim, (i + 1) * ndim));
+}
+
+/** The basis/initial state set and target state set valid for iteration n: its links, else set 0. */
+function stateSetPaths(file: File, n: number): { ibstates: string; tstates?: string } {
+  const group = iterationPath(n);
+  const ibstates = hasObject(file, `${group}/${ITER.ibstates}`) ? `${group}/${ITER.ibstates}` : PATH.ibstateSet;
+  const linked = `${group}/${ITER.tstates}`;
+  const tstates = hasObject(file, `${linked}/${STATE_SET.tstateIndex}`) ? linked : hasObject(file, PATH.tstateSet) ? PATH.tstateSet : undefined;
+  return { ibstates, tstates };
+}
+
+function readBasisStates(file: File, set: string): BasisState[] {
+  const rows = rowsOf(getDataset(file, `${set}/${STATE_SET.bstateIndex}`));
+  const points = pointsOf(file, `${set}/${STATE_SET.bstatePcoord}`);
+  return rows.map(([label, probability, auxref], i) => ({
+    label: String(label),
+    probability: Number(probability),
+    auxref: String(auxref),
+    pcoord: points[i],
+  }));
+}
+
+function readTargetStates(file: File, set: string | undefined): TargetState[] {
+  if (set === undefined) return [];
+  const rows = rowsOf(getDataset(file, `${set}/${STATE_SET.tstateIndex}`));
+  const points = pointsOf(file, `${set}/${STATE_SET.tstatePcoord}`);
+  return rows.map(([label], i) => ({ label: String(label), pcoord: points[i] }));
+}
+
+/** A compound dataset's numeric members, all rows or rows [from, to). */
+function readMembers(file: File, path: string, names: readonly string[], range?: { from: number; to: number }): Float64Array[] {
+  const ds = getDataset(file, path);
+  const { from, to } = range ?? { from: 0, to: ds.shape?.[0] ?? 0 };
+  const bytes = to > from ? readRaw(file.file_id, path, (to - from) * ds.metadata.size, { offset: [from], count: [to - from] }) : new Uint8Array();
+  return names.map((name) => {
+    try {
+      return decodeNumericMember(ds.metadata, bytes, name);
+    } catch (error) {
+      throw new WeError((error as Error).message, `${file.filename}:${path}`);
+    }
+  });
+}
+
+/**
+ * Per recycled segment, its target: from the next iteration's new_weights (prev_seg_id, target_state_id), as
+ * WESTPA records recycling; with one target state every recycled segment went there.
+ */
+function recycledTargets(
+  n: number,
+  endpoint: Uint8Array,
+  newWeights: { prevSegId: Float64Array; targetId: Float64Array } | undefined,
+  ntargets: number,
+  source: string,
+): Int32Array {
+  const into = new Int32Array(endpoint.length).fill(-1);
+  if (newWeights) {
+    const { prevSegId, targetId } = newWeights;
+    for (let k = 0; k < prevSegId.length; k++) {
+      const seg = prevSegId[k];
+      if (seg >= 0 && seg < into.length && endpoint[seg] === Endpoint.recycled && targetId[k] >= 0 && targetId[k] < ntargets) into[seg] = targetId[k];
+    }
+  }
+  let unknown = 0;
+  let first = -1;
+  for (let i = 0; i < endpoint.length; i++) {
+    if (endpoint[i] !== Endpoint.recycled || into[i] >= 0) continue;
+    if (ntargets === 1) into[i] = 0;
+    else if (unknown++ === 0) first = i;
+  }
+  if (unknown > 0) {
+    throw new WeError(
+      `iteration ${n}: ${unknown} recycled segment(s) (first: ${first}) have no new_weights entry in iteration ${n + 1} ` +
+        `naming their target, and the run has ${ntargets} target states`,
+      source,
+    );
+  }
+  return into;
+}
+
+function copyPcoord(values: ArrayLike<number>, shape: PcoordShape): PcoordArray {
+  return shape.dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+}
+
+class WestH5RunView implements RunView {
+  readonly lastIteration: number;
+  readonly pcoord: PcoordShape;
+  readonly basisStates: readonly BasisState[];
+  readonly targetStates: readonly TargetState[];
+  private readonly ibstateSet: string;
+
+  constructor(
+    readonly source: string,
+    private file: File,
+  ) {
+    const opened = hdf5Call(source, 'reading failed', () => {
+      const current = checkWestH5(file);
+      const last = current - 1;
+      const sets = stateSetPaths(file, current);
+      return {
+        last,
+        shape: readPcoordShape(file, current),
+        sets,
+        basisStates: readBasisStates(file, sets.ibstates),
+        targetStates: readTargetStates(file, sets.tstates),
+      };
+    });
+    this.lastIteration = opened.last;
+    this.pcoord = opened.shape;
+    this.ibstateSet = opened.sets.ibstates;
+    this.basisStates = opened.basisStates;
+    this.targetStates = opened.targetStates;
+  }
+
+  segments(n: number): IterationSegments {
+    this.checkIteration(n);
+    const { weight, parent, endpoint, newWeights } = this.read(`reading iteration ${n}`, (file) => {
+      const [weight, parent, endpoint] = readMembers(file, `${iterationPath(n)}/${ITER.segIndex}`, ['weight', 'parent_id', 'endpoint_type']);
+      const index = `${iterationPath(n + 1)}/${ITER.newWeights}/${NEW_WEIGHTS.index}`;
+      const [prevSegId, targetId] = hasObject(file, index) ? readMembers(file, index, ['prev_seg_id', 'target_state_id']) : [];
+      return { weight, parent, endpoint, newWeights: prevSegId && targetId ? { prevSegId, targetId } : undefined };
+    });
+    const endpointType = Uint8Array.from(endpoint);
+    return {
+      iteration: n,
+      n: weight.length,
+      weight,
+      parentId: Int32Array.from(parent),
+      endpointType,
+      recycledInto: recycledTargets(n, endpointType, newWeights, this.targetStates.length, this.source),
+    };
+  }
+
+  pcoords(n: number, rows: PcoordRows): PcoordArray {
+    this.checkIteration(n);
+    const { len, ndim } = this.pcoord;
+    const read = (fn: (ds: Dataset, count: number) => ArrayLike<number>) =>
+      this.read(`reading iteration ${n}'s pcoord`, (file) => {
+        const ds = getDataset(file, `${iterationPath(n)}/${ITER.pcoord}`);
+        const [count = 0, dsLen, dsNdim] = ds.shape ?? [];
+        if (dsLen !== len || dsNdim !== ndim) return { shape: ds.shape ?? [], values: [] as ArrayLike<number> };
+        return { shape: ds.shape ?? [], values: count === 0 ? [] : fn(ds, count) };
+      });
+    const checked = ({ shape, values }: { shape: number[]; values: ArrayLike<number> }) => {
+      if (shape[1] !== len || shape[2] !== ndim) {
+        throw new WeError(`iteration ${n}'s pcoord has shape [${shape}]; expected (segments, ${len}, ${ndim}) as the last iteration's`, this.source);
+      }
+      return values;
+    };
+    const row = (r: number) => checked(read((ds, count) => ds.slice([[0, count], [r, r + 1], []]) as ArrayLike<number>));
+    if (rows === 'all') return copyPcoord(checked(read((ds) => ds.value as ArrayLike<number>)), this.pcoord);
+    if (rows === 'first') return copyPcoord(row(0), this.pcoord);
+    if (rows === 'last') return copyPcoord(row(len - 1), this.pcoord);
+    const first = row(0);
+    const last = row(len - 1);
+    const count = first.length / ndim;
+    const out = copyPcoord(new Float64Array(count * 2 * ndim), this.pcoord);
+    for (let i = 0; i < count; i++) {
+      for (let d = 0; d < ndim; d++) {
+        out[2 * i * ndim + d] = first[i * ndim + d];
+        out[(2 * i + 1) * ndim + d] = last[i * ndim + d];
+      }
+    }
+    return out;
+  }
+
+  initialState(id: number): InitialState {
+    const path = `${this.ibstateSet}/${STATE_SET.istateIndex}`;
+    const count = this.read('reading initial states', (file) => getDataset(file, path).shape?.[0] ?? 0);
+    if (!Number.isInteger(id) || id < 0 || id >= count) throw new WeError(`initial state ${id} is not in ${path} (it holds ${count})`, this.source);
+    return this.read(`reading initial state ${id}`, (file) => {
+      const [created, used, basis, type, status] = (getDataset(file, path).slice([[id, id + 1]]) as unknown as unknown[][])[0];
+      const pcoord = getDataset(file, `${this.ibstateSet}/${STATE_SET.istatePcoord}`).slice([[id, id + 1], []]) as ArrayLike<number>;
+      return {
+        id,
+        iterCreated: Number(created),
+        iterUsed: Number(used),
+        basisStateId: Number(basis),
+        type: Number(type),
+        status: Number(status),
+        pcoord: Float64Array.from(pcoord),
+      };
+    });
+  }
+
+  timings(): { walltime: Float64Array; cputime: Float64Array } {
+    return this.read('reading /summary', (file) => {
+      const [walltime, cputime] = readMembers(file, PATH.summary, ['walltime', 'cputime'], { from: 0, to: this.lastIteration });
+      return { walltime, cputime };
+    });
+  }
+
+  close(): void {
+    closeHdf5(this.file);
+  }
+
+  private checkIteration(n: number): void {
+    if (this.lastIteration < 1) throw new WeError('holds no complete iteration yet (run `we run` first)', this.source);
+    if (!Number.isInteger(n) || n < 1 || n > this.lastIteration) {
+      throw new WeError(`iteration ${n} is out of range: complete iterations are 1 to ${this.lastIteration}`, this.source);
+    }
+  }
+
+  /**
+   * Runs one read; if it fails, reopens the file and tries again a few times before reporting the last error, as a
+   * run writing the file can leave its metadata briefly inconsistent on disk.
+   */
+  private read<T>(what: string, fn: (file: File) => T): T {
+    let delay = FIRST_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return hdf5Call(this.source, `${what} failed`, () => fn(this.file));
+      } catch (error) {
+        if (attempt === READ_ATTEMPTS) {
+          if (!(error instanceof WeError)) throw error;
+          throw new WeError(`${error.message} (after ${attempt} attempts; is a run rewriting the file?)`);
+        }
+        pause(delay);
+        delay *= 2;
+        this.reopen();
+      }
+    }
+  }
+
+  private reopen(): void {
+    try {
+      closeHdf5(this.file);
+    } catch {
+      // a handle HDF5 already gave up on; the new one replaces it
+    }
+    this.file = openHdf5(this.source, 'r');
+    const current = hdf5Call(this.source, 'reading failed', () => readCurrentIteration(this.file));
+    if (current - 1 < this.lastIteration) {
+      throw new WeError(`was truncated to iteration ${current} while being read; run the analysis again`, this.source);
+    }
+  }
+}
+
+/** Opens a west.h5 read-only as a RunView; WeError if it is missing, not HDF5, or not a west.h5. */
+export async function openRunView(path: string): Promise<RunView> {
+  if (!existsSync(path)) throw new WeError('no such file: no run here (give the run directory\'s we.yaml with -c, or a west.h5 with -W)', path);
+  await loadHdf5();
+  const file = openHdf5(path, 'r');
+  try {
+    return new WestH5RunView(path, file);
+  } catch (error) {
+    closeHdf5(file);
+    throw error;
+  }
+}
