@@ -7,7 +7,9 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { extractCommand } from './commands/extract.js';
 import { initCommand } from './commands/init.js';
 import { pcoordCommand } from './commands/pcoord.js';
+import { kineticsCommand } from './commands/kinetics.js';
 import { pdistCommand } from './commands/pdist.js';
+import { traceCommand } from './commands/trace.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { truncateCommand } from './commands/truncate.js';
@@ -22,6 +24,8 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   pcoordCommand,
   extractCommand,
   pdistCommand,
+  kineticsCommand,
+  traceCommand,
 ];
 
 export function buildProgram() {

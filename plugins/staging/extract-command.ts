@@ -39,7 +39,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** Where a segment's files were found, able to read one of them. */
-interface SegmentSource {
+export interface SegmentSource {
   source: string;
   files: string[];
   read(file: string): Promise<Buffer>;
@@ -63,13 +63,12 @@ async function findInDirectory(segmentDir: string): Promise<SegmentSource | null
 }
 
 /**
- * Lists segment `seg` of iteration `iter` (paths relative to the segment directory) or, with `file`, returns
- * that file's bytes. The caller prints. Unknown segments and files raise a WeError naming what exists.
+ * Where segment `seg` of iteration `iter` keeps its files: the gathered tar holding them, else its plain
+ * directory. A WeError naming the places searched when neither has it. Close the result after use.
  */
-export async function extractCommand(simRoot: string, iter: number, seg: number, file?: string): Promise<ExtractResult> {
+export async function findSegmentFiles(simRoot: string, iter: number, seg: number): Promise<SegmentSource> {
   const trajSegs = join(simRoot, TRAJ_SEGS);
   const relativeDir = segmentRelativePath(iter, seg);
-  const wanted = file === undefined ? undefined : canonicalMemberPath(file, 'we extract FILE');
   const names = await listOrEmpty(trajSegs);
   const iterationTars = names.filter((name) => isIterationTarName(name, iter)).sort();
   const gathered = iterationTars.filter((name) => names.includes(`${name}.idx.json`)).map((name) => join(trajSegs, name));
@@ -81,6 +80,16 @@ export async function extractCommand(simRoot: string, iter: number, seg: number,
     const note = ungathered.length > 0 ? `; tars without an index (not gathered yet): ${ungathered.join(', ')}` : '';
     throw new WeError(`segment ${seg} of iteration ${iter} not found; searched ${[...gathered, segmentDir].join(', ')}${note}`, trajSegs);
   }
+  return found;
+}
+
+/**
+ * Lists segment `seg` of iteration `iter` (paths relative to the segment directory) or, with `file`, returns
+ * that file's bytes. The caller prints. Unknown segments and files raise a WeError naming what exists.
+ */
+export async function extractCommand(simRoot: string, iter: number, seg: number, file?: string): Promise<ExtractResult> {
+  const wanted = file === undefined ? undefined : canonicalMemberPath(file, 'we extract FILE');
+  const found = await findSegmentFiles(simRoot, iter, seg);
   try {
     if (wanted === undefined) return { kind: 'list', source: found.source, files: found.files };
     if (!found.files.includes(wanted)) {
