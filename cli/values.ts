@@ -82,3 +82,11 @@ export function duration(what: string): (text: string) => number {
     return seconds;
   };
 }
+
+export function positiveNumber(what: string): (text: string) => number {
+  return (text) => {
+    const x = Number(text);
+    if (text.trim() === '' || !(x > 0) || !Number.isFinite(x)) throw new UsageError(`${what}: expected a positive number, got '${text}'`);
+    return x;
+  };
+}
