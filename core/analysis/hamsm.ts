@@ -5,11 +5,12 @@
  * over τ. In a recycling run every walker's history label is "last in the source" (a walker reaching a target is
  * recycled into the basis states at once), so the history-augmented model is the bin model with each target's row
  * sent back to the basis states' bins by their probabilities. Its stationary distribution gives the steady-state
- * flux into each target: the rate per τ that WE's recycled flux only reaches once the whole ensemble has relaxed,
+ * flux into each target (Σ π_i · P(i → target) over τ): the rate per τ that WE's recycled flux only reaches once the whole ensemble has relaxed,
  * here available from the transitions alone, i.e. from windows where the direct flux is still rising.
  *
- * The model is restricted to the recurrent class of the source and targets: bins reachable from the basis
- * states' bins that can reach a target. Transition weight leaving that class (into bins the window never saw
+ * The model is restricted to the recurrent class of the source: bins reachable from the basis states' bins that
+ * can reach a target; a transition into a target goes straight back to the basis states' bins, as recycling does,
+ * so no τ is spent in the target (the flux is then 1 / MFPT, as WE's recycling gives it). Transition weight leaving that class (into bins the window never saw
  * walkers leave, e.g. reached only in its last iteration) is dropped and reported as `trimmed_weight`.
  * Intervals: block bootstrap over iterations (blocks of the direct estimate's corr_len + 1), rebuilding the model
  * from each resample; sorted at mclib's α indices.
@@ -26,7 +27,7 @@ import { stationaryDistribution } from './stationary.js';
 export interface HamsmEstimate {
   /** Per target, the steady-state flux per τ with its interval (corr_len: the block length − 1 used). */
   rates: Estimate[];
-  /** Bins in the model (the recurrent class, targets included). */
+  /** Bins in the model (the recurrent class, targets not counted). */
   states: number;
   /** Fraction of the window's transition weight left out of the model. */
   trimmed_weight: number;
@@ -87,47 +88,60 @@ function reachable(seeds: Iterable<number>, edges: Map<number, Set<number>>): Se
 }
 
 function buildModel(counts: Map<number, number>, nbins: number, targets: Int32Array, basis: Map<number, number>): Model {
-  const targetSet = new Set(targets);
+  const targetIndex = new Map<number, number>();
+  targets.forEach((b, t) => targetIndex.set(b, t));
   const forward = new Map<number, Set<number>>();
   const backward = new Map<number, Set<number>>();
+  const edge = (edges: Map<number, Set<number>>, from: number, to: number) => (edges.get(from) ?? edges.set(from, new Set()).get(from)!).add(to);
   let total = 0;
   for (const [key, w] of counts) {
     total += w;
     const from = Math.floor(key / nbins);
     const to = key - from * nbins;
-    if (targetSet.has(from) || w <= 0) continue;
-    (forward.get(from) ?? forward.set(from, new Set()).get(from)!).add(to);
-    (backward.get(to) ?? backward.set(to, new Set()).get(to)!).add(from);
+    if (targetIndex.has(from) || w <= 0) continue;
+    edge(forward, from, to);
+    edge(backward, to, from);
   }
-  for (const t of targetSet) forward.set(t, new Set(basis.keys()));
+  // a walker reaching a target restarts at once in the basis states' bins
+  for (const t of targetIndex.keys()) for (const b of basis.keys()) edge(forward, t, b);
   const fromSource = reachable(basis.keys(), forward);
-  const toTargets = reachable(targetSet, backward);
-  const kept = [...fromSource].filter((b) => toTargets.has(b) || targetSet.has(b)).sort((x, y) => x - y);
+  const toTargets = reachable(targetIndex.keys(), backward);
+  const kept = [...fromSource].filter((b) => toTargets.has(b) && !targetIndex.has(b)).sort((x, y) => x - y);
   const index = new Map(kept.map((b, i) => [b, i]));
   const m = kept.length;
   const t = new Float64Array(m * m);
+  const intoTarget = new Float64Array(m * targets.length);
+  const row = new Float64Array(m);
   let trimmed = 0;
   for (const [key, w] of counts) {
     const from = Math.floor(key / nbins);
     const to = key - from * nbins;
-    if (targetSet.has(from)) continue;
+    if (targetIndex.has(from)) continue;
     const i = index.get(from);
+    const target = targetIndex.get(to);
     const j = index.get(to);
-    if (i === undefined || j === undefined) trimmed += w;
-    else t[i * m + j] += w;
+    if (i === undefined || (target === undefined && j === undefined)) {
+      trimmed += w;
+      continue;
+    }
+    row[i] += w;
+    if (target !== undefined) {
+      intoTarget[i * targets.length + target] += w;
+      for (const [b, p] of basis) if (index.has(b)) t[i * m + index.get(b)!] += w * p;
+    } else {
+      t[i * m + j!] += w;
+    }
   }
   for (let i = 0; i < m; i++) {
-    if (targetSet.has(kept[i])) {
-      for (const [b, p] of basis) if (index.has(b)) t[i * m + index.get(b)!] += p;
-    }
-    let row = 0;
-    for (let j = 0; j < m; j++) row += t[i * m + j];
-    if (row > 0) for (let j = 0; j < m; j++) t[i * m + j] /= row;
+    for (let j = 0; j < m; j++) t[i * m + j] /= row[i];
+    for (let k = 0; k < targets.length; k++) intoTarget[i * targets.length + k] /= row[i];
   }
-  const reachedTargets = targets.filter((b) => index.has(b));
-  if (reachedTargets.length === 0 || ![...basis.keys()].some((b) => index.has(b))) return { rates: Float64Array.from(targets, () => 0), states: m, trimmed, total };
+  if (m === 0 || ![...basis.keys()].some((b) => index.has(b))) return { rates: Float64Array.from(targets, () => 0), states: m, trimmed, total };
   const pi = stationaryDistribution(t, m);
-  return { rates: pi && Float64Array.from(targets, (b) => (index.has(b) ? pi[index.get(b)!] : 0)), states: m, trimmed, total };
+  if (!pi) return { rates: undefined, states: m, trimmed, total };
+  const rates = new Float64Array(targets.length);
+  for (let i = 0; i < m; i++) for (let k = 0; k < targets.length; k++) rates[k] += pi[i] * intoTarget[i * targets.length + k];
+  return { rates, states: m, trimmed, total };
 }
 
 function addInto(counts: Map<number, number>, { keys, weights }: Transitions): void {

@@ -3,9 +3,9 @@ import { execa } from 'execa';
 
 export const systemPython = '/usr/bin/python3';
 
-/** Runs a Python snippet with `path` as `sys.argv[1]` and returns what it prints as JSON. */
-export async function h5pyJson<T>(script: string, path: string): Promise<T> {
-  const result = await execa(systemPython, ['-c', script, path], { reject: false });
+/** Runs a Python snippet with `path` as `sys.argv[1]` (and `args` after it) and returns what it prints as JSON. */
+export async function h5pyJson<T>(script: string, path: string, ...args: string[]): Promise<T> {
+  const result = await execa(systemPython, ['-c', script, path, ...args], { reject: false });
   if (result.exitCode !== 0) throw new Error(`h5py script failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

@@ -1,0 +1,52 @@
+/**
+ * `we pdist` on a west.h5 in WESTPA's own layout (made by the fixture script) and on one `we` wrote: pdist.h5 has
+ * w_pdist's layout and w_pdist's numbers (recomputed here with numpy as w_pdist computes them).
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyExample, we } from './helpers/cli.js';
+import { h5pyJson } from './helpers/h5py.js';
+import { W_PDIST, type WPdistComparison } from './helpers/w-pdist.js';
+import { westpaLayoutRun } from './helpers/westpa-layout.js';
+
+async function compare(dir: string, pdist: string, range: { dims: number[]; first: number; last: number }): Promise<WPdistComparison> {
+  return h5pyJson<WPdistComparison>(W_PDIST, join(dir, 'west.h5'), JSON.stringify({ pdist: join(dir, pdist), ...range }));
+}
+
+describe('we pdist', () => {
+  it("writes w_pdist's pdist.h5 for a WESTPA-layout west.h5 given with -W (no we.yaml needed)", async () => {
+    const dir = await westpaLayoutRun({ iterations: 12 });
+    const run = await we(['pdist', '-W', 'west.h5', '-o', 'all.h5'], dir);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/^wrote all\.h5: iterations 1 to 12, dimension 0 in 100 bins \[/);
+    const all = await compare(dir, 'all.h5', { dims: [0], first: 1, last: 12 });
+    expect(all.shape).toEqual([12, 100]);
+    expect(all.n_iter).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(all.n_iter_dtype).toBe('uint8');
+    expect(all.iter_range).toEqual([1, 13]);
+    expect(all.midpoints_ok).toBe(true);
+    expect(all.max_abs_diff).toBeLessThan(1e-12 * all.max_value);
+
+    // a sub-range on fixed boundaries: the first iteration of the range counts its timepoint 0
+    const part = await we(['pdist', '-W', 'west.h5', '--first-iter', '5', '--last-iter', '9', '--bins', '[[-1,1.1,1.5,2,2.5,3,11]]', '-o', 'part.h5'], dir);
+    expect(part.exitCode, part.all).toBe(0);
+    const sub = await compare(dir, 'part.h5', { dims: [0], first: 5, last: 9 });
+    expect(sub.shape).toEqual([5, 6]);
+    expect(sub.iter_range).toEqual([5, 10]);
+    expect(sub.max_abs_diff).toBeLessThan(1e-12 * sub.max_value);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('reads the run of we.yaml (-c) that we wrote, the same as w_pdist would', async () => {
+    const dir = copyExample('odld');
+    expect((await we(['init'], dir)).exitCode).toBe(0);
+    expect((await we(['run', '--max-iter', '8'], dir)).exitCode).toBe(0);
+    const run = await we(['pdist', '--bins', '40', '--dims', '0'], dir);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(existsSync(join(dir, 'pdist.h5'))).toBe(true);
+    const result = await compare(dir, 'pdist.h5', { dims: [0], first: 1, last: 8 });
+    expect(result.shape).toEqual([8, 40]);
+    expect(result.max_abs_diff).toBeLessThan(1e-12 * result.max_value);
+  });
+});
