@@ -277,7 +277,7 @@ class WestH5RunView implements RunView {
 
 /** Opens a west.h5 read-only as a RunView; WeError if it is missing, not HDF5, or not a west.h5. */
 export async function openRunView(path: string): Promise<RunView> {
-  if (!existsSync(path)) throw new WeError('no such file: no run here (give the run directory\'s we.yaml with -c, or a west.h5 with -W)', path);
+  if (!existsSync(path)) throw new WeError('no such file: run `we init` and `we run` first, or name another run with -c we.yaml or -W west.h5', path);
   await loadHdf5();
   const file = openHdf5(path, 'r');
   try {
