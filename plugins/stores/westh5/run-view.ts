@@ -275,15 +275,26 @@ class WestH5RunView implements RunView {
   }
 }
 
-/** Opens a west.h5 read-only as a RunView; WeError if it is missing, not HDF5, or not a west.h5. */
+/**
+ * Opens a west.h5 read-only as a RunView; WeError if it is missing, not HDF5, or not a west.h5. Opening reads the
+ * root and the state tables, which a run may be rewriting at that moment: it is retried as reads are.
+ */
 export async function openRunView(path: string): Promise<RunView> {
   if (!existsSync(path)) throw new WeError('no such file: run `we init` and `we run` first, or name another run with -c we.yaml or -W west.h5', path);
   await loadHdf5();
-  const file = openHdf5(path, 'r');
-  try {
-    return new WestH5RunView(path, file);
-  } catch (error) {
-    closeHdf5(file);
-    throw error;
+  let delay = FIRST_RETRY_MS;
+  for (let attempt = 1; ; attempt++) {
+    let file: File | undefined;
+    try {
+      file = openHdf5(path, 'r');
+      return new WestH5RunView(path, file);
+    } catch (error) {
+      if (file) closeHdf5(file);
+      // a file that is not HDF5 at all, or not a west.h5, will not become one
+      const permanent = !(error instanceof WeError) || /not an HDF5 file|not a west\.h5|format|cannot be read/.test(error.message);
+      if (permanent || attempt === READ_ATTEMPTS) throw error;
+      pause(delay);
+      delay *= 2;
+    }
   }
 }
