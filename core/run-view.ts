@@ -32,11 +32,15 @@ export interface RunView {
   readonly targetStates: readonly TargetState[];
   /** Segments of iteration n (1 … lastIteration). */
   segments(n: number): IterationSegments;
+  /** Only the weights of iteration n's segments (cheaper than segments(n) when nothing else is needed). */
+  weights(n: number): Float64Array;
   /**
    * The pcoord of iteration n's segments: 'all' gives n × len × ndim; 'first' and 'last' give n × ndim (row 0,
-   * the parent's last point, or the segment's final point); 'first-last' gives n × 2 × ndim.
+   * the parent's last point, or the segment's final point); 'first-last' gives n × 2 × ndim. With `reuse`, an
+   * array of the pcoord's type returned by an earlier call, the values go into it when it is large enough (the
+   * result is then a view of it): reading many iterations then maps no fresh memory for each.
    */
-  pcoords(n: number, rows: PcoordRows): PcoordArray;
+  pcoords(n: number, rows: PcoordRows, reuse?: PcoordArray): PcoordArray;
   /** Initial state `id` (a segment with parentId p < 0 starts from initial state -(p + 1)). */
   initialState(id: number): InitialState;
   /** Wallclock and CPU seconds per iteration 1 … lastIteration, as the run recorded them. */

@@ -37,15 +37,9 @@ export interface PdistOptions extends Partial<IterationRange> {
   bins?: BinSpec;
   /** Drop points outside the boundaries instead of failing (w_pdist --loose). */
   loose?: boolean;
-  /**
-   * Bytes of pcoord kept in memory between the range scan and the histograms (a count-only spec needs both
-   * passes); past it the data are read twice, as w_pdist does.
-   */
-  cacheBytes?: number;
 }
 
 const DEFAULT_BINS = 100;
-const DEFAULT_CACHE_BYTES = 1 << 30;
 
 function checkedDims(dims: number[] | undefined, ndim: number, source: string): number[] {
   const chosen = dims ?? Array.from({ length: ndim }, (_, d) => d);
@@ -105,9 +99,9 @@ export function probabilityDistribution(view: RunView, options: PdistOptions = {
   const { len, ndim, dtype } = view.pcoord;
   const dims = checkedDims(options.dims, ndim, view.source);
   const spec = options.bins ?? { kind: 'counts', counts: [DEFAULT_BINS] };
-  const cache = new Map<number, PcoordArray>();
-  const budget = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
-  let cached = 0;
+  // One buffer for every iteration's pcoord: a count spec reads the data twice (range, then histograms), as
+  // w_pdist does, in constant memory, and no fresh memory is mapped per iteration.
+  let points: PcoordArray | undefined;
 
   let edges: Float64Array[];
   if (spec.kind === 'boundaries') {
@@ -120,12 +114,8 @@ export function probabilityDistribution(view: RunView, options: PdistOptions = {
     if (counts.length !== dims.length) throw new WeError(`gives ${counts.length} bin counts; ${dims.length} dimension(s) chosen (${dims.join(',')})`, '--bins');
     const range = { min: dims.map(() => Infinity), max: dims.map(() => -Infinity) };
     for (let n = first; n <= last; n++) {
-      const points = view.pcoords(n, 'all');
+      points = view.pcoords(n, 'all', points);
       scanRange(points, ndim, dims, range);
-      if (cached + points.byteLength <= budget) {
-        cache.set(n, points);
-        cached += points.byteLength;
-      }
     }
     edges = counts.map((count, a) => {
       if (!(range.max[a] >= range.min[a])) throw new WeError(`iterations ${first} to ${last} hold no finite pcoord values in dimension ${dims[a]}`, view.source);
@@ -140,34 +130,48 @@ export function probabilityDistribution(view: RunView, options: PdistOptions = {
   const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
   const histograms = new Float64Array((last - first + 1) * size);
   const bin = new Int32Array(dims.length);
+  const outside = (n: number, s: number, t: number, a: number, x: number) =>
+    new WeError(
+      `iteration ${n}, segment ${s}, timepoint ${t}: pcoord dimension ${dims[a]} = ${x} is outside the bins ` +
+        `[${axes[a].edges[0]}, ${axes[a].edges[shape[a]]}) (widen --bins or pass --loose to drop such points)`,
+      view.source,
+    );
   for (let n = first; n <= last; n++) {
-    const points = cache.get(n) ?? view.pcoords(n, 'all');
-    cache.delete(n);
-    const { weight } = view.segments(n);
+    points = view.pcoords(n, 'all', points);
+    const weight = view.weights(n);
     const out = histograms.subarray((n - first) * size, (n - first + 1) * size);
     const firstRow = n === first ? 0 : 1;
-    for (let s = 0; s < weight.length; s++) {
-      for (let t = firstRow; t < len; t++) {
-        const base = (s * len + t) * ndim;
-        let flat = 0;
-        let inside = true;
-        for (let a = 0; a < dims.length; a++) {
-          const x = points[base + dims[a]];
-          bin[a] = searches[a].count(x) - 1;
-          if (bin[a] < 0 || bin[a] >= shape[a]) {
-            if (!options.loose) {
-              throw new WeError(
-                `iteration ${n}, segment ${s}, timepoint ${t}: pcoord dimension ${dims[a]} = ${x} is outside the bins ` +
-                  `[${axes[a].edges[0]}, ${axes[a].edges[shape[a]]}) (widen --bins or pass --loose to drop such points)`,
-                view.source,
-              );
-            }
-            inside = false;
-            break;
-          }
-          flat += bin[a] * strides[a];
+    if (dims.length === 1) {
+      // the usual case, without the per-axis bookkeeping
+      const search = searches[0];
+      const nb = shape[0];
+      const d = dims[0];
+      for (let s = 0; s < weight.length; s++) {
+        const w = weight[s];
+        for (let t = firstRow, at = (s * len + firstRow) * ndim + d; t < len; t++, at += ndim) {
+          const k = search.count(points[at]) - 1;
+          if (k >= 0 && k < nb) out[k] += w;
+          else if (!options.loose) throw outside(n, s, t, 0, points[at]);
         }
-        if (inside) out[flat] += weight[s];
+      }
+    } else {
+      for (let s = 0; s < weight.length; s++) {
+        for (let t = firstRow; t < len; t++) {
+          const base = (s * len + t) * ndim;
+          let flat = 0;
+          let inside = true;
+          for (let a = 0; a < dims.length; a++) {
+            const x = points[base + dims[a]];
+            bin[a] = searches[a].count(x) - 1;
+            if (bin[a] < 0 || bin[a] >= shape[a]) {
+              if (!options.loose) throw outside(n, s, t, a, x);
+              inside = false;
+              break;
+            }
+            flat += bin[a] * strides[a];
+          }
+          if (inside) out[flat] += weight[s];
+        }
       }
     }
     normalise(out, shape, edges.map((e) => comparedEdges(e, dtype)), dtype);

@@ -268,11 +268,51 @@ function decodeCompound(layout: Layout, bytes: Uint8Array): Map<string, (number 
   return out;
 }
 
+function selection(slab: Hyperslab | undefined): [bigint[] | null, bigint[] | null, bigint[] | null] {
+  if (!slab) return [null, null, null];
+  return [slab.count.map(BigInt), slab.offset.map(BigInt), slab.count.map(() => 1n)];
+}
+
+/** Writes a dataset of `type` (or a hyperslab of it) from `elements` elements in columns. */
+export function writeRaw(fileId: bigint, path: string, type: ElementType, columns: Columns, elements: number, slab?: Hyperslab): void {
+  const [count, offset, strides] = selection(slab);
+  withEncoded(type, columns, elements, path, (ptr) => Module.set_dataset_data(fileId, path, count, offset, strides, ptr));
+}
+
 /**
- * One numeric member of a compound's raw rows (`bytes` as readRaw returns them) as numbers, integers exact up to
- * 2^53. A typed loop over one member: decodeCompound's generic per-element path is ~10× slower on seg_index.
+ * Runs `use` on the bytes of a dataset (or a hyperslab of it) as HDF5 reads them into h5wasm's heap, in the file's
+ * layout; the bytes are valid only during `use`. `count` is the selection HDF5 was given.
  */
-export function decodeNumericMember(compound: Metadata, bytes: Uint8Array, name: string): Float64Array {
+function withDatasetBytes<T>(fileId: bigint, path: string, nbytes: number, slab: Hyperslab | undefined, use: (bytes: Uint8Array, count: bigint[] | null, ptr: number) => T): T {
+  const ptr = Module._malloc(Math.max(nbytes, 1));
+  if (ptr === 0) throw new Error(`cannot allocate ${nbytes} bytes for ${path}`);
+  try {
+    const [count, offset, strides] = selection(slab);
+    Module.get_dataset_data(fileId, path, count, offset, strides, BigInt(ptr));
+    return use(Module.HEAPU8.subarray(ptr, ptr + nbytes), count, ptr);
+  } finally {
+    Module._free(ptr);
+  }
+}
+
+/**
+ * Reads rows [slab.offset, slab.offset + slab.count) of a one-dimensional compound dataset whose elements are
+ * described by `meta` (the dataset's own metadata), decoded into columns by member name.
+ */
+export function readCompoundRows(fileId: bigint, path: string, meta: Metadata, slab: Hyperslab): Map<string, (number | string | null)[]> {
+  const layout = layoutOf(meta);
+  const rows = slab.count[0];
+  if (rows === 0) return decodeCompound(layout, new Uint8Array());
+  return withDatasetBytes(fileId, path, rows * layout.size, slab, (bytes, count, ptr) => {
+    try {
+      return decodeCompound(layout, bytes.slice());
+    } finally {
+      if (layout.hasVlenStrings) Module.reclaim_vlen_memory_count(fileId, path, '', BigInt(ptr), count as bigint[]);
+    }
+  });
+}
+
+function decodeNumericMember(compound: Metadata, bytes: Uint8Array, name: string): Float64Array {
   const member = compound.compound_type?.members.find((m) => m.name === name);
   if (!member) throw new Error(`compound member '${name}' missing`);
   const { offset, size, signed, type } = member;
@@ -298,37 +338,25 @@ export function decodeNumericMember(compound: Metadata, bytes: Uint8Array, name:
   return out;
 }
 
-function selection(slab: Hyperslab | undefined): [bigint[] | null, bigint[] | null, bigint[] | null] {
-  if (!slab) return [null, null, null];
-  return [slab.count.map(BigInt), slab.offset.map(BigInt), slab.count.map(() => 1n)];
-}
-
-/** Writes a dataset of `type` (or a hyperslab of it) from `elements` elements in columns. */
-export function writeRaw(fileId: bigint, path: string, type: ElementType, columns: Columns, elements: number, slab?: Hyperslab): void {
-  const [count, offset, strides] = selection(slab);
-  withEncoded(type, columns, elements, path, (ptr) => Module.set_dataset_data(fileId, path, count, offset, strides, ptr));
+/**
+ * Numeric members of a compound dataset's rows (all of them, or a hyperslab), as numbers: a typed loop per member
+ * over the raw rows, for seg_index's 10^4–10^5 rows per iteration where decoding every member of every row costs
+ * ~10× more.
+ */
+export function readNumericMembers(fileId: bigint, path: string, meta: Metadata, names: readonly string[], slab?: Hyperslab): Float64Array[] {
+  const rows = slab ? slab.count[0] : (meta.shape?.[0] ?? 0);
+  if (rows === 0) return names.map(() => new Float64Array(0));
+  return withDatasetBytes(fileId, path, rows * meta.size, slab, (bytes) => names.map((name) => decodeNumericMember(meta, bytes, name)));
 }
 
 /**
- * Reads rows [slab.offset, slab.offset + slab.count) of a one-dimensional compound dataset whose elements are
- * described by `meta` (the dataset's own metadata), decoded into columns by member name.
+ * The bytes of a plain numeric dataset (or a hyperslab), in the file's layout, copied into `into` when given (a
+ * caller reading many iterations reuses one buffer rather than having fresh memory mapped for every read).
  */
-export function readCompoundRows(fileId: bigint, path: string, meta: Metadata, slab: Hyperslab): Map<string, (number | string | null)[]> {
-  const layout = layoutOf(meta);
-  const rows = slab.count[0];
-  const nbytes = rows * layout.size;
-  const ptr = Module._malloc(Math.max(nbytes, 1));
-  if (ptr === 0) throw new Error(`cannot allocate ${nbytes} bytes for ${path}`);
-  try {
-    if (rows === 0) return decodeCompound(layout, new Uint8Array());
-    const [count, offset, strides] = selection(slab);
-    Module.get_dataset_data(fileId, path, count, offset, strides, BigInt(ptr));
-    try {
-      return decodeCompound(layout, Module.HEAPU8.slice(ptr, ptr + nbytes));
-    } finally {
-      if (layout.hasVlenStrings) Module.reclaim_vlen_memory_count(fileId, path, '', BigInt(ptr), count as bigint[]);
-    }
-  } finally {
-    Module._free(ptr);
-  }
+export function readNumericBytes(fileId: bigint, path: string, nbytes: number, slab?: Hyperslab, into?: Uint8Array): Uint8Array {
+  return withDatasetBytes(fileId, path, nbytes, slab, (bytes) => {
+    if (!into) return bytes.slice();
+    into.set(bytes);
+    return into.subarray(0, nbytes);
+  });
 }

@@ -12,7 +12,8 @@ import { WeError } from '../../../core/errors.js';
 import type { IterationSegments, PcoordRows, RunView } from '../../../core/run-view.js';
 import { Endpoint } from '../../../core/types.js';
 import type { BasisState, InitialState, PcoordArray, PcoordShape, TargetState } from '../../../core/types.js';
-import { decodeNumericMember, readRaw } from './codec.js';
+import { Module } from 'h5wasm/node';
+import { readNumericBytes, readNumericMembers } from './codec.js';
 import type { Dataset, File } from './hdf5.js';
 import { closeHdf5, getDataset, hasObject, hdf5Call, loadHdf5, openHdf5 } from './hdf5.js';
 import { ITER, NEW_WEIGHTS, PATH, STATE_SET, iterationPath } from './layout.js';
@@ -69,16 +70,9 @@ function readTargetStates(file: File, set: string | undefined): TargetState[] {
 
 /** A compound dataset's numeric members, all rows or rows [from, to). */
 function readMembers(file: File, path: string, names: readonly string[], range?: { from: number; to: number }): Float64Array[] {
-  const ds = getDataset(file, path);
-  const { from, to } = range ?? { from: 0, to: ds.shape?.[0] ?? 0 };
-  const bytes = to > from ? readRaw(file.file_id, path, (to - from) * ds.metadata.size, { offset: [from], count: [to - from] }) : new Uint8Array();
-  return names.map((name) => {
-    try {
-      return decodeNumericMember(ds.metadata, bytes, name);
-    } catch (error) {
-      throw new WeError((error as Error).message, `${file.filename}:${path}`);
-    }
-  });
+  const meta = Module.get_dataset_metadata(file.file_id, path);
+  const slab = range ? { offset: [range.from], count: [range.to - range.from] } : undefined;
+  return readNumericMembers(file.file_id, path, meta, names, slab);
 }
 
 /**
@@ -117,9 +111,6 @@ function recycledTargets(
   return into;
 }
 
-function copyPcoord(values: ArrayLike<number>, shape: PcoordShape): PcoordArray {
-  return shape.dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
-}
 
 class WestH5RunView implements RunView {
   readonly lastIteration: number;
@@ -170,35 +161,42 @@ class WestH5RunView implements RunView {
     };
   }
 
-  pcoords(n: number, rows: PcoordRows): PcoordArray {
+  weights(n: number): Float64Array {
     this.checkIteration(n);
-    const { len, ndim } = this.pcoord;
-    const read = (fn: (ds: Dataset, count: number) => ArrayLike<number>) =>
-      this.read(`reading iteration ${n}'s pcoord`, (file) => {
-        const ds = getDataset(file, `${iterationPath(n)}/${ITER.pcoord}`);
-        const [count = 0, dsLen, dsNdim] = ds.shape ?? [];
-        if (dsLen !== len || dsNdim !== ndim) return { shape: ds.shape ?? [], values: [] as ArrayLike<number> };
-        return { shape: ds.shape ?? [], values: count === 0 ? [] : fn(ds, count) };
-      });
-    const checked = ({ shape, values }: { shape: number[]; values: ArrayLike<number> }) => {
-      if (shape[1] !== len || shape[2] !== ndim) {
-        throw new WeError(`iteration ${n}'s pcoord has shape [${shape}]; expected (segments, ${len}, ${ndim}) as the last iteration's`, this.source);
-      }
-      return values;
-    };
-    const row = (r: number) => checked(read((ds, count) => ds.slice([[0, count], [r, r + 1], []]) as ArrayLike<number>));
-    if (rows === 'all') return copyPcoord(checked(read((ds) => ds.value as ArrayLike<number>)), this.pcoord);
-    if (rows === 'first') return copyPcoord(row(0), this.pcoord);
-    if (rows === 'last') return copyPcoord(row(len - 1), this.pcoord);
-    const first = row(0);
-    const last = row(len - 1);
+    return this.read(`reading iteration ${n}`, (file) => readMembers(file, `${iterationPath(n)}/${ITER.segIndex}`, ['weight'])[0]);
+  }
+
+  pcoords(n: number, rows: PcoordRows, reuse?: PcoordArray): PcoordArray {
+    this.checkIteration(n);
+    const { len, ndim, dtype } = this.pcoord;
+    const path = `${iterationPath(n)}/${ITER.pcoord}`;
+    const size = dtype === 'float32' ? 4 : 8;
+    const typed = (bytes: Uint8Array): PcoordArray =>
+      dtype === 'float32' ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+    const picked = rows === 'first' ? [0] : rows === 'last' ? [len - 1] : rows === 'first-last' ? [0, len - 1] : [];
+    // Raw bytes straight into typed arrays: h5wasm's own value getter converts element by element.
+    const { shape, blocks } = this.read(`reading iteration ${n}'s pcoord`, (file) => {
+      const meta = Module.get_dataset_metadata(file.file_id, path);
+      const shape = meta.shape ?? [];
+      const count = shape[0] ?? 0;
+      if (shape[1] !== len || shape[2] !== ndim || meta.size !== size || meta.type !== Module.H5T_class_t.H5T_FLOAT.value) return { shape, blocks: [] };
+      const nbytes = count * (rows === 'all' ? len : 1) * ndim * size;
+      // the whole buffer behind `reuse` (an earlier result may be a shorter view of it)
+      const into = rows !== 'first-last' && reuse && reuse.buffer.byteLength - reuse.byteOffset >= nbytes ? new Uint8Array(reuse.buffer, reuse.byteOffset) : undefined;
+      if (count === 0) return { shape, blocks: picked.length ? picked.map(() => new Uint8Array()) : [new Uint8Array()] };
+      if (rows === 'all') return { shape, blocks: [readNumericBytes(file.file_id, path, nbytes, undefined, into)] };
+      return { shape, blocks: picked.map((r) => readNumericBytes(file.file_id, path, nbytes, { offset: [0, r, 0], count: [count, 1, ndim] }, into)) };
+    });
+    if (blocks.length === 0) {
+      throw new WeError(`iteration ${n}'s pcoord has shape [${shape}] or another type; expected (segments, ${len}, ${ndim}) ${dtype} as the last iteration's`, this.source);
+    }
+    if (rows !== 'first-last') return typed(blocks[0]);
+    const [first, last] = blocks.map(typed);
     const count = first.length / ndim;
-    const out = copyPcoord(new Float64Array(count * 2 * ndim), this.pcoord);
+    const out = dtype === 'float32' ? new Float32Array(count * 2 * ndim) : new Float64Array(count * 2 * ndim);
     for (let i = 0; i < count; i++) {
-      for (let d = 0; d < ndim; d++) {
-        out[2 * i * ndim + d] = first[i * ndim + d];
-        out[(2 * i + 1) * ndim + d] = last[i * ndim + d];
-      }
+      out.set(first.subarray(i * ndim, (i + 1) * ndim), 2 * i * ndim);
+      out.set(last.subarray(i * ndim, (i + 1) * ndim), (2 * i + 1) * ndim);
     }
     return out;
   }
