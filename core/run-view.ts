@@ -20,7 +20,7 @@ export interface IterationSegments {
 }
 
 /** Which timepoints of each segment's pcoord to read. */
-export type PcoordRows = 'all' | 'first' | 'last' | 'first-last';
+export type PcoordRows = 'all' | 'first' | 'last';
 
 export interface RunView {
   /** Where the data comes from (the west.h5 path), for messages. */
@@ -36,7 +36,7 @@ export interface RunView {
   weights(n: number): Float64Array;
   /**
    * The pcoord of iteration n's segments: 'all' gives n × len × ndim; 'first' and 'last' give n × ndim (row 0,
-   * the parent's last point, or the segment's final point); 'first-last' gives n × 2 × ndim. With `reuse`, an
+   * the parent's last point, or the segment's final point). With `reuse`, an
    * array of the pcoord's type returned by an earlier call, the values go into it when it is large enough (the
    * result is then a view of it): reading many iterations then maps no fresh memory for each.
    */

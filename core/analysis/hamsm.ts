@@ -20,6 +20,7 @@ import { WeError } from '../errors.js';
 import type { BinMapper } from '../plugins.js';
 import { Random } from '../random.js';
 import type { RunView } from '../run-view.js';
+import { segmentBins } from './bins.js';
 import type { IterationRange } from './iteration-range.js';
 import { intervalIndices, type Estimate, type McbsSettings } from './mcbs.js';
 import { stationaryDistribution } from './stationary.js';
@@ -51,20 +52,11 @@ function assign(mapper: BinMapper, points: Float64Array, ndim: number): Uint32Ar
 }
 
 function iterationTransitions(view: RunView, mapper: BinMapper, n: number): Transitions {
-  const { ndim } = view.pcoord;
-  const ends = Float64Array.from(view.pcoords(n, 'first-last'));
-  const count = ends.length / (2 * ndim);
-  const starts = new Float64Array(count * ndim);
-  const finals = new Float64Array(count * ndim);
-  for (let i = 0; i < count; i++) {
-    starts.set(ends.subarray(2 * i * ndim, (2 * i + 1) * ndim), i * ndim);
-    finals.set(ends.subarray((2 * i + 1) * ndim, (2 * i + 2) * ndim), i * ndim);
-  }
-  const from = assign(mapper, starts, ndim);
-  const to = assign(mapper, finals, ndim);
-  const { weight } = view.segments(n);
+  const from = segmentBins(view, mapper, n, 'first');
+  const to = segmentBins(view, mapper, n, 'last');
+  const weight = view.weights(n);
   const sums = new Map<number, number>();
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < weight.length; i++) {
     const key = from[i] * mapper.nbins + to[i];
     sums.set(key, (sums.get(key) ?? 0) + weight[i]);
   }

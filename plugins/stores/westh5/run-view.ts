@@ -171,34 +171,23 @@ class WestH5RunView implements RunView {
     const { len, ndim, dtype } = this.pcoord;
     const path = `${iterationPath(n)}/${ITER.pcoord}`;
     const size = dtype === 'float32' ? 4 : 8;
-    const typed = (bytes: Uint8Array): PcoordArray =>
-      dtype === 'float32' ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
-    const picked = rows === 'first' ? [0] : rows === 'last' ? [len - 1] : rows === 'first-last' ? [0, len - 1] : [];
     // Raw bytes straight into typed arrays: h5wasm's own value getter converts element by element.
-    const { shape, blocks } = this.read(`reading iteration ${n}'s pcoord`, (file) => {
+    const { shape, bytes } = this.read(`reading iteration ${n}'s pcoord`, (file) => {
       const meta = Module.get_dataset_metadata(file.file_id, path);
       const shape = meta.shape ?? [];
       const count = shape[0] ?? 0;
-      if (shape[1] !== len || shape[2] !== ndim || meta.size !== size || meta.type !== Module.H5T_class_t.H5T_FLOAT.value) return { shape, blocks: [] };
+      if (shape[1] !== len || shape[2] !== ndim || meta.size !== size || meta.type !== Module.H5T_class_t.H5T_FLOAT.value) return { shape, bytes: undefined };
       const nbytes = count * (rows === 'all' ? len : 1) * ndim * size;
+      if (count === 0) return { shape, bytes: new Uint8Array() };
       // the whole buffer behind `reuse` (an earlier result may be a shorter view of it)
-      const into = rows !== 'first-last' && reuse && reuse.buffer.byteLength - reuse.byteOffset >= nbytes ? new Uint8Array(reuse.buffer, reuse.byteOffset) : undefined;
-      if (count === 0) return { shape, blocks: picked.length ? picked.map(() => new Uint8Array()) : [new Uint8Array()] };
-      if (rows === 'all') return { shape, blocks: [readNumericBytes(file.file_id, path, nbytes, undefined, into)] };
-      return { shape, blocks: picked.map((r) => readNumericBytes(file.file_id, path, nbytes, { offset: [0, r, 0], count: [count, 1, ndim] }, into)) };
+      const into = reuse && reuse.buffer.byteLength - reuse.byteOffset >= nbytes ? new Uint8Array(reuse.buffer, reuse.byteOffset) : undefined;
+      const slab = rows === 'all' ? undefined : { offset: [0, rows === 'first' ? 0 : len - 1, 0], count: [count, 1, ndim] };
+      return { shape, bytes: readNumericBytes(file.file_id, path, nbytes, slab, into) };
     });
-    if (blocks.length === 0) {
+    if (!bytes) {
       throw new WeError(`iteration ${n}'s pcoord has shape [${shape}] or another type; expected (segments, ${len}, ${ndim}) ${dtype} as the last iteration's`, this.source);
     }
-    if (rows !== 'first-last') return typed(blocks[0]);
-    const [first, last] = blocks.map(typed);
-    const count = first.length / ndim;
-    const out = dtype === 'float32' ? new Float32Array(count * 2 * ndim) : new Float64Array(count * 2 * ndim);
-    for (let i = 0; i < count; i++) {
-      out.set(first.subarray(i * ndim, (i + 1) * ndim), 2 * i * ndim);
-      out.set(last.subarray(i * ndim, (i + 1) * ndim), (2 * i + 1) * ndim);
-    }
-    return out;
+    return dtype === 'float32' ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
   }
 
   initialState(id: number): InitialState {
