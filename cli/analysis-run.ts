@@ -9,7 +9,7 @@ import { boundariesOf, type BinSpec } from '../core/analysis/bin-spec.js';
 import { createBinMapper } from '../core/binning/create.js';
 import { RectilinearBinMapper } from '../core/binning/rectilinear.js';
 import { loadConfig } from '../core/config/load.js';
-import type { RunConfig } from '../core/config/types.js';
+import type { BinMapperConfig, RunConfig } from '../core/config/types.js';
 import { WeError } from '../core/errors.js';
 import type { BinMapper } from '../core/plugins.js';
 import type { RunView } from '../core/run-view.js';
@@ -41,6 +41,12 @@ export async function openAnalysisRun(source: AnalysisSource): Promise<AnalysisR
   return { view: await openRunView(config.store.path), config };
 }
 
+/** Whether a mapper's bins move from iteration to iteration (MAB, also nested in a recursive mapper). */
+function adaptive(mapper: BinMapperConfig): boolean {
+  if (mapper.type === 'mab') return true;
+  return mapper.type === 'recursive' && (adaptive(mapper.outer) || mapper.inner.some((entry) => adaptive(entry.mapper)));
+}
+
 /**
  * The bins analysis assigns walkers to: `--bins` boundaries when given, else the run's own mapper from we.yaml.
  * `fixed` refuses adaptive (MAB) mappers, whose bins move every iteration.
@@ -55,7 +61,7 @@ export async function analysisBins(run: AnalysisRun, spec: BinSpec | undefined, 
   if (!run.config) {
     throw new WeError('no we.yaml to take the run\'s bins from: give them with --bins [[b0,b1,…],…] (as w_assign\'s --bins-from-expr)', run.view.source);
   }
-  if (fixed && JSON.stringify(run.config.binning.mapper).includes('"type":"mab"')) {
+  if (fixed && adaptive(run.config.binning.mapper)) {
     throw new WeError('the run bins adaptively (mab), so its bins differ between iterations; give fixed bins with --bins [[b0,b1,…],…]', `${run.config.file}: binning.mapper`);
   }
   return createBinMapper(run.config.binning.mapper, ndim);

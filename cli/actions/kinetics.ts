@@ -5,7 +5,7 @@ import type { IterationRange } from '../../core/analysis/iteration-range.js';
 import { directKinetics, perSecond, type Kinetics } from '../../core/analysis/kinetics.js';
 import type { Estimate, McbsSettings } from '../../core/analysis/mcbs.js';
 import { WeError } from '../../core/errors.js';
-import { analysisBins, openAnalysisRun, type AnalysisSource } from '../analysis-run.js';
+import { analysisBins, openAnalysisRun, type AnalysisRun, type AnalysisSource } from '../analysis-run.js';
 
 export interface KineticsCommandOptions {
   window?: Partial<IterationRange>;
@@ -19,17 +19,17 @@ export interface KineticsCommandOptions {
 
 type HamsmResult = HamsmEstimate | { unavailable: string };
 
-async function hamsm(run: Awaited<ReturnType<typeof openAnalysisRun>>, kinetics: Kinetics, options: KineticsCommandOptions): Promise<HamsmResult> {
+/** The haMSM estimate, or why there is none (no bins, adaptive bins, no single steady state): never a failure. */
+async function hamsm(run: AnalysisRun, kinetics: Kinetics, options: KineticsCommandOptions): Promise<HamsmResult> {
   if (!options.hamsm) return { unavailable: 'not asked for (--no-hamsm)' };
-  let mapper;
+  const blockLength = Math.max(...kinetics.targets.map((t) => Math.min(t.direct.corr_len, kinetics.window.last - kinetics.window.first) + 1));
   try {
-    mapper = await analysisBins(run, options.bins, true);
+    const mapper = await analysisBins(run, options.bins, true);
+    return hamsmRates(run.view, mapper, kinetics.window, options.mcbs, blockLength);
   } catch (error) {
     if (error instanceof WeError) return { unavailable: error.message };
     throw error;
   }
-  const blockLength = Math.max(...kinetics.targets.map((t) => Math.min(t.direct.corr_len, kinetics.window.last - kinetics.window.first) + 1));
-  return hamsmRates(run.view, mapper, kinetics.window, options.mcbs, blockLength);
 }
 
 /** JSON: typed arrays as lists, NaN as null (JSON has none). */
