@@ -50,5 +50,13 @@ describe('we status --watch', () => {
     expect(screen).toContain('\x1b[Jcompleted (reached iteration limit 300): iteration 300 of 300 complete, ETA done');
     expect(screen).toMatch(/\x1b\[\d+F\x1b\[Jcompleted \(reached iteration limit 300\): iteration 300/);
     expect(screen).not.toContain('error');
+
+    // --json: one object per change, the status with the rate and ETA
+    const json = execa('node', [weBin, 'status', '--watch', '--json', '--interval', '0.2'], { cwd: dir, reject: false });
+    await new Promise((done) => json.stdout!.once('data', done));
+    json.kill('SIGINT');
+    const objects = (await json).stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(objects).toHaveLength(1);
+    expect(objects[0]).toMatchObject({ state: 'completed', iteration: 301, lastCompleted: 300, etaSeconds: 0 });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * `we status --watch`: follows a run from we-status.json alone (never west.h5, which the run holds), redrawing
- * in place on a terminal and printing one line per change otherwise (batch logs). Ctrl-C ends it.
+ * in place on a terminal and printing one line per change otherwise (batch logs), or with --json one JSON object
+ * per change (the status with the rate and ETA added). Ctrl-C ends it.
  */
 import { resolve } from 'node:path';
 import { loadConfig } from '../../core/config/load.js';
@@ -27,11 +28,17 @@ function iterationsPerHour(status: WatchedStatus, progress: Progress, now: numbe
   return status.secondsPerIteration ? 3600 / status.secondsPerIteration : undefined;
 }
 
+/** Seconds to the last iteration at the current rate (0 when there; undefined while the rate is unknown). */
+function etaSeconds(status: WatchedStatus, maxIterations: number, perHour: number | undefined): number | undefined {
+  const remaining = Math.max(0, (status.maxIterations ?? maxIterations) - status.lastCompleted);
+  return remaining === 0 ? 0 : perHour ? (remaining / perHour) * 3600 : undefined;
+}
+
 /** The watch's lines for one reading of the status. */
 export function statusLines(status: WatchedStatus, maxIterations: number, perHour: number | undefined): string[] {
   const target = status.maxIterations ?? maxIterations;
-  const remaining = Math.max(0, target - status.lastCompleted);
-  const eta = perHour && remaining > 0 ? formatSeconds((remaining / perHour) * 3600) : remaining === 0 ? 'done' : '?';
+  const seconds = etaSeconds(status, maxIterations, perHour);
+  const eta = seconds === 0 ? 'done' : seconds === undefined ? '?' : formatSeconds(seconds);
   const rate = perHour === undefined ? '?' : `${perHour.toPrecision(3)} iterations/h (${(3600 / perHour).toFixed(1)} s each)`;
   const lines = [
     `${status.state}${status.message ? ` (${status.message})` : ''}: iteration ${status.lastCompleted} of ${target} complete, ETA ${eta}`,
@@ -47,7 +54,7 @@ export function statusLines(status: WatchedStatus, maxIterations: number, perHou
 }
 
 /** Redraws every `intervalSeconds` until SIGINT/SIGTERM; resolves then (exit status 0). */
-export async function watchStatus(configPath: string, intervalSeconds: number, out: NodeJS.WriteStream = process.stdout): Promise<void> {
+export async function watchStatus(configPath: string, intervalSeconds: number, json: boolean, out: NodeJS.WriteStream = process.stdout): Promise<void> {
   const config = await loadConfig(resolve(configPath));
   const file = statusPath(config.store.path);
   const tty = out.isTTY === true;
@@ -64,8 +71,13 @@ export async function watchStatus(configPath: string, intervalSeconds: number, o
       const status = readStatus(file) as WatchedStatus;
       const now = Date.now();
       progress.first ??= { completed: status.lastCompleted, at: now };
-      const lines = statusLines(status, config.maxIterations, iterationsPerHour(status, progress, now));
-      if (tty) {
+      const perHour = iterationsPerHour(status, progress, now);
+      const lines = statusLines(status, config.maxIterations, perHour);
+      if (json) {
+        if (status.updated !== lastUpdated) {
+          out.write(`${JSON.stringify({ ...status, iterationsPerHour: perHour ?? null, etaSeconds: etaSeconds(status, config.maxIterations, perHour) ?? null })}\n`);
+        }
+      } else if (tty) {
         // back to the first line drawn, clear to the end of the screen, draw again
         out.write(`${drawn ? `\x1b[${drawn}F` : ''}\x1b[J${lines.join('\n')}\n`);
         drawn = lines.length;

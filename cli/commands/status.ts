@@ -12,7 +12,7 @@ export function statusCommand(): CommandUnknownOpts {
         'itself, so it answers while a run is writing).',
     )
     .addOption(configOption())
-    .option('--json', 'print we-status.json as JSON, for scripts', false)
+    .option('--json', 'print we-status.json as JSON, for scripts (with --watch: one JSON object per change)', false)
     .option('--watch', 'follow the run: redraw in place on a terminal (one line per change otherwise) until Ctrl-C', false)
     .addOption(new Option('--interval <seconds>', 'seconds between readings with --watch').default(2).argParser(positiveNumber('--interval')))
     .addHelpText(
@@ -24,7 +24,7 @@ export function statusCommand(): CommandUnknownOpts {
       ]),
     )
     .action(async ({ config, json, watch, interval }) => {
-      if (watch) await (await import('../actions/status-watch.js')).watchStatus(config, interval);
+      if (watch) await (await import('../actions/status-watch.js')).watchStatus(config, interval, json);
       else await (await import('../actions/status.js')).showStatus(config, json);
     });
 }
