@@ -6,9 +6,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { boundariesOf, type BinSpec } from '../core/analysis/bin-spec.js';
-import { createBinMapper } from '../core/binning/create.js';
-import { RectilinearBinMapper } from '../core/binning/rectilinear.js';
-import { loadConfig } from '../core/config/load.js';
 import type { BinMapperConfig, RunConfig } from '../core/config/types.js';
 import { WeError } from '../core/errors.js';
 import type { BinMapper } from '../core/plugins.js';
@@ -37,6 +34,8 @@ export async function openAnalysisRun(source: AnalysisSource): Promise<AnalysisR
   if (!existsSync(configPath)) {
     throw new WeError('no such file: give the run\'s we.yaml with -c, or a west.h5 with -W', source.config);
   }
+  // loaded only here: with -W, the configuration code (zod, yaml) would be half a second of CPU for nothing
+  const { loadConfig } = await import('../core/config/load.js');
   const config = await loadConfig(configPath);
   return { view: await openRunView(config.store.path), config };
 }
@@ -56,6 +55,7 @@ export async function analysisBins(run: AnalysisRun, spec: BinSpec | undefined, 
   if (spec) {
     const boundaries = boundariesOf(spec);
     if (boundaries.length !== ndim) throw new WeError(`gives ${boundaries.length} dimension(s); the pcoord has ${ndim}`, '--bins');
+    const { RectilinearBinMapper } = await import('../core/binning/rectilinear.js');
     return new RectilinearBinMapper(boundaries, '--bins');
   }
   if (!run.config) {
@@ -64,5 +64,6 @@ export async function analysisBins(run: AnalysisRun, spec: BinSpec | undefined, 
   if (fixed && adaptive(run.config.binning.mapper)) {
     throw new WeError('the run bins adaptively (mab), so its bins differ between iterations; give fixed bins with --bins [[b0,b1,…],…]', `${run.config.file}: binning.mapper`);
   }
+  const { createBinMapper } = await import('../core/binning/create.js');
   return createBinMapper(run.config.binning.mapper, ndim);
 }
