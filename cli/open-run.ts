@@ -4,7 +4,12 @@ import { loadConfig } from '../core/config/load.js';
 import { createRunContext, type RunContext } from '../core/driver/run-context.js';
 import { builtinPlugins } from '../plugins/registry.js';
 
-export async function openRun(configPath: string): Promise<RunContext> {
+/** `redisUrl` (`we run --redis URL`): the run's tasks go through that server, whatever work_manager says. */
+export async function openRun(configPath: string, redisUrl?: string): Promise<RunContext> {
   const config = await loadConfig(resolve(configPath));
+  if (redisUrl !== undefined) {
+    const options = config.workManager.name === 'redis' ? config.workManager.options : {};
+    config.workManager = { ...config.workManager, name: 'redis', options: { ...options, url: redisUrl } };
+  }
   return createRunContext(config, builtinPlugins);
 }

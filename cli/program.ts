@@ -10,6 +10,7 @@ import { pcoordCommand } from './commands/pcoord.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { truncateCommand } from './commands/truncate.js';
+import { workerCommand } from './commands/worker.js';
 import { commandLineError } from './command-line-error.js';
 
 /** In the order `we --help` lists them. */
@@ -20,6 +21,7 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   truncateCommand,
   pcoordCommand,
   extractCommand,
+  workerCommand,
 ];
 
 export function buildProgram() {

@@ -101,9 +101,14 @@ export interface PropagatorContext {
   basisStates: readonly BasisState[];
   /** The node this process runs on, as gathered outputs name it (the host name unless a worker is told otherwise). */
   node: string;
+  /** The GPU of each slot, if the worker was given some: run scripts get CUDA_VISIBLE_DEVICES=gpus[slot]. */
+  gpus?: readonly string[];
   /** The configured progress-coordinate plugin, created on first use (once per worker). */
   progressCoordinate?: () => Promise<ProgressCoordinate>;
 }
+
+/** Segments of an iteration whose results the driver accepted from this node. */
+export type AcceptedHere = (iteration: number) => Promise<ReadonlySet<number>>;
 
 export interface Propagator {
   /**
@@ -114,10 +119,13 @@ export interface Propagator {
   /** Progress coordinate of the given basis states (WESTPA's get_pcoord): ids.length × ndim. */
   basisStatePcoords?(basisStateIds: readonly number[]): Promise<Float64Array>;
   /**
-   * Every iteration before `nextIteration` is durable; any begun from `nextIteration` on will be redone. Called
-   * around each iteration and at the end of a run (idempotent), e.g. to gather outputs kept on the node.
+   * Every iteration before `nextIteration` is durable. Called around each iteration and at the end of a run
+   * (idempotent), e.g. to gather outputs kept on the node. On one node (no `acceptedHere`) any iteration begun
+   * from `nextIteration` on will be redone. When nodes share a run, `acceptedHere(k)` gives the segments of
+   * iteration k whose results the driver accepted from this node: only those are kept, and later iterations
+   * are left alone (their finished segments are reused, not redone).
    */
-  iterationsDurable?(nextIteration: number): Promise<void>;
+  iterationsDurable?(nextIteration: number, acceptedHere?: AcceptedHere): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -177,6 +185,16 @@ export interface WorkProgress {
   total: number;
 }
 
+/** How busy the slots were while a work manager ran one call's tasks (WESTPA users watch GPU occupancy). */
+export interface SlotOccupancy {
+  /** Seconds tasks ran, summed over slots. */
+  busySeconds: number;
+  /** Seconds the slots were there: slots (summed over the workers present) × wall time, integrated over the call. */
+  slotSeconds: number;
+  /** busySeconds / slotSeconds. */
+  busyFraction: number;
+}
+
 export interface WorkManager {
   /**
    * Segments per propagation task this work manager wants at most (the driver takes the smaller of this and
@@ -190,6 +208,8 @@ export interface WorkManager {
     onProgress?: (p: WorkProgress) => void,
     signal?: AbortSignal,
   ): Promise<ResultOf<K>[]>;
+  /** Slot occupancy of the last `run` call. */
+  lastOccupancy?(): SlotOccupancy | undefined;
   /** Passes Propagator.iterationsDurable on to the propagators it runs tasks with (e.g. to gather node outputs). */
   iterationsDurable?(nextIteration: number): Promise<void>;
   close(): Promise<void>;
@@ -199,7 +219,7 @@ export interface WorkManager {
 export interface TaskRunner {
   run<K extends TaskKind>(kind: K, task: TaskOf<K>, signal?: AbortSignal, slot?: number): Promise<ResultOf<K>>;
   /** The propagator's iterationsDurable (creating it: a run with nothing left to do still gathers what one left). */
-  iterationsDurable(nextIteration: number): Promise<void>;
+  iterationsDurable(nextIteration: number, acceptedHere?: AcceptedHere): Promise<void>;
 }
 
 /** What a work manager is told: the simulation to send to workers, and a runner for tasks run in this process. */
@@ -209,6 +229,8 @@ export interface WorkManagerContext {
   /** Slots (parallel tasks) and retries per failing task, from work_manager in we.yaml. */
   slots: number;
   retries: number;
+  /** The shape results must have. */
+  pcoord: PcoordShape;
   local: TaskRunner;
 }
 

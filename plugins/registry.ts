@@ -19,6 +19,7 @@ export const builtinPlugins: PluginRegistry = {
   },
   workManagers: {
     local: async (ctx, options) => (await import('./work-managers/local-work-manager.js')).createLocalWorkManager(ctx, options),
+    redis: async (ctx, options) => (await import('./work-managers/redis/index.js')).createRedisWorkManagerPlugin(ctx, options),
   },
   stores: {
     westh5: async (ctx, options) => (await import('./stores/westh5/index.js')).createWestH5Store(ctx, options),

@@ -6,6 +6,8 @@ import { warnOnStderr } from '../warning.js';
 export interface RunFlags {
   maxIterations?: number;
   maxWallclock?: number;
+  /** Run through `we worker`s on this Redis server, whatever work_manager we.yaml names. */
+  redis?: string;
 }
 
 /** Returns the process exit code: 0 when the run ended or stopped at a limit, 128 + signal when interrupted. */
@@ -20,18 +22,19 @@ export async function run(configPath: string, flags: RunFlags): Promise<number> 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const ctx = await openRun(configPath);
+  const ctx = await openRun(configPath, flags.redis);
   const reporter = createReporter(process.stderr);
   const lastIteration = flags.maxIterations ?? ctx.config.maxIterations;
   try {
     const outcome = await runSimulation(ctx, {
-      ...flags,
+      ...(flags.maxIterations !== undefined ? { maxIterations: flags.maxIterations } : {}),
+      ...(flags.maxWallclock !== undefined ? { maxWallclock: flags.maxWallclock } : {}),
       signal: controller.signal,
       hooks: [ctx.propagatorHooks],
       onIterationStart: (i, n) => reporter.iterationStart(i, n),
       onProgress: (i, p) => reporter.segments(i, p),
-      onIterationEnd: (summary, journal) =>
-        reporter.iterationEnd(summary, lastIteration, { walkers: journal.prepared.n, occupiedBins: journal.occupiedBins }),
+      onIterationEnd: (summary, journal, occupancy) =>
+        reporter.iterationEnd(summary, lastIteration, { walkers: journal.prepared.n, occupiedBins: journal.occupiedBins }, occupancy),
       onWarning: warnOnStderr,
     });
     await ctx.iterationsDurable(outcome.journal.iteration);

@@ -10,7 +10,7 @@ import { Random, Stream } from '../random.js';
 import { compensatedSum, weightStats } from '../resampling/weight-checks.js';
 import { FROM_BASIS_STATE, weStep } from './we-step.js';
 import { findRecycled } from './recycling.js';
-import { assemblePcoords, makeTasks } from './segment-tasks.js';
+import { assemblePcoords, makeTasks, orderLongestFirst } from './segment-tasks.js';
 import { toDtype } from './pcoord-rounding.js';
 import { writeJournal, type IterationSummary, type Journal } from './journal.js';
 import { faultPoint } from './fault-injection.js';
@@ -34,7 +34,11 @@ export async function runIteration(
   const N = prepared.iteration;
 
   const batchSize = Math.min(ctx.simulation.batchSize, workManager.maxBatchSize ?? Infinity);
-  const tasks = makeTasks(prepared, ndim, batchSize, config.basisStates);
+  const previous = journal.lastRecord?.completed;
+  const tasks = orderLongestFirst(
+    makeTasks(prepared, ndim, batchSize, config.basisStates),
+    previous?.iteration === N - 1 ? previous.walltime : undefined,
+  );
   const results = await workManager.run('propagate', tasks, (p) => events.onProgress?.(N, p), signal);
   const pcoord = toDtype(assemblePcoords(prepared, results, config.pcoord), dtype);
   const cputime = new Float64Array(n);

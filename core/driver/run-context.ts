@@ -52,6 +52,7 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
         simulation,
         slots: config.workManager.slots || availableParallelism(),
         retries: config.workManager.retries,
+        pcoord: config.pcoord,
         local: host,
       },
       config.workManager.options,

@@ -4,10 +4,10 @@
  * signal interrupts propagation, and a completed iteration is always made durable before the loop checks again.
  */
 import type { RunContext } from './run-context.js';
-import type { IterationHooks, WorkProgress } from '../plugins.js';
+import type { IterationHooks, SlotOccupancy, WorkProgress } from '../plugins.js';
 import { resumeRun } from './resume.js';
 import { runIteration } from './iteration.js';
-import { writeStatus, type RunState } from './status.js';
+import { writeStatus, type IterationOccupancy, type RunState } from './status.js';
 import type { IterationSummary, Journal } from './journal.js';
 
 export interface RunOptions {
@@ -20,7 +20,8 @@ export interface RunOptions {
   hooks?: IterationHooks[];
   onIterationStart?(iteration: number, walkers: number): void;
   onProgress?(iteration: number, progress: WorkProgress): void;
-  onIterationEnd?(summary: IterationSummary, journal: Journal): void;
+  /** `occupancy`: how busy the work manager's slots were, when it says. */
+  onIterationEnd?(summary: IterationSummary, journal: Journal, occupancy?: SlotOccupancy): void;
   /** Something the user should know that does not stop the run, such as a journal rebuilt from the store. */
   onWarning?(message: string): void;
 }
@@ -34,6 +35,8 @@ export interface RunOutcome {
 
 /** Iterations to look back over when predicting the next one's duration. */
 const LOOKBACK = 5;
+/** Iterations whose slot occupancy we-status.json shows. */
+const OCCUPANCY_KEPT = 10;
 
 export async function runSimulation(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
@@ -46,9 +49,10 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
   // one, the journal's history is the only guide.
   const durations: number[] = [];
   const recentSeconds = () => (durations.length ? durations : journal.history.map((h) => h.walltime)).slice(-LOOKBACK);
+  const occupancy: IterationOccupancy[] = [];
 
   const finish = (state: RunState, reason: string): RunOutcome => {
-    writeStatus(ctx, journal, state, reason, recentSeconds());
+    writeStatus(ctx, journal, state, reason, recentSeconds(), occupancy);
     return { state, journal, iterationsRun, reason };
   };
 
@@ -65,7 +69,7 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
           return finish('stopped', `wallclock: ${elapsed.toFixed(1)} s used, next iteration predicted ${predicted.toFixed(1)} s, limit ${wallclock} s`);
         }
       }
-      writeStatus(ctx, journal, 'running', undefined, recentSeconds());
+      writeStatus(ctx, journal, 'running', undefined, recentSeconds(), occupancy);
       options.onIterationStart?.(journal.iteration, journal.prepared.n);
       const iterationStarted = performance.now();
       for (const hook of options.hooks ?? []) await hook.beforeIteration?.(journal.prepared);
@@ -74,12 +78,17 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
       if (lastRecord) for (const hook of options.hooks ?? []) await hook.afterIteration?.({ ...lastRecord, next: journal.prepared });
       durations.push((performance.now() - iterationStarted) / 1000);
       iterationsRun++;
-      options.onIterationEnd?.(journal.history[journal.history.length - 1], journal);
+      const busy = workManager.lastOccupancy?.();
+      if (busy) {
+        occupancy.push({ iteration: journal.iteration - 1, ...busy });
+        if (occupancy.length > OCCUPANCY_KEPT) occupancy.shift();
+      }
+      options.onIterationEnd?.(journal.history[journal.history.length - 1], journal, busy);
     }
     return finish('completed', `reached iteration limit ${lastIteration}`);
   } catch (error) {
     if (options.signal?.aborted) return finish('stopped', `stopped by signal during iteration ${journal.iteration}`);
-    writeStatus(ctx, journal, 'failed', (error as Error).message, recentSeconds());
+    writeStatus(ctx, journal, 'failed', (error as Error).message, recentSeconds(), occupancy);
     throw error;
   }
 }

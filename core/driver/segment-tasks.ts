@@ -88,3 +88,19 @@ function checkSegmentPcoord(prepared: PreparedIteration, seg: number, values: Fl
     }
   }
 }
+
+/**
+ * Longest expected first (LPT), so the slowest segments do not start last and hold the iteration's barrier:
+ * a segment is expected to take as long as its parent did (`parentWalltime`, the previous iteration's
+ * walltimes); one starting from an initial state, the parents' mean. Ties keep segment order. Results do not
+ * depend on the order: each segment draws from its own random stream and is placed by its id.
+ */
+export function orderLongestFirst(tasks: SegmentTask[], parentWalltime: Float64Array | undefined): SegmentTask[] {
+  if (!parentWalltime || parentWalltime.length === 0) return tasks;
+  const mean = parentWalltime.reduce((s, t) => s + t, 0) / parentWalltime.length;
+  const expected = tasks.map((task) => task.parentIds.reduce((s, p) => s + (p >= 0 && p < parentWalltime.length ? parentWalltime[p] : mean), 0));
+  return tasks
+    .map((task, i) => ({ task, i }))
+    .sort((a, b) => expected[b.i] - expected[a.i] || a.i - b.i)
+    .map(({ task }) => task);
+}

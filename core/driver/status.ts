@@ -6,6 +6,7 @@ import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Journal, IterationSummary } from './journal.js';
 import { WeError } from '../errors.js';
+import type { SlotOccupancy } from '../plugins.js';
 import { weightStats } from '../resampling/weight-checks.js';
 
 /** we-status.json lives beside the store. */
@@ -27,9 +28,15 @@ export interface RunStatus {
   maxWeight: number;
   targets: { label: string; lastFlux: number; meanFlux: number }[];
   secondsPerIteration: number | null;
+  /** Busy fraction of all slots in the last iterations this `we run` ran (absent before the first). */
+  slotOccupancy?: IterationOccupancy[];
   updated: string;
   pid: number;
   message?: string;
+}
+
+export interface IterationOccupancy extends SlotOccupancy {
+  iteration: number;
 }
 
 interface StatusSource {
@@ -37,8 +44,15 @@ interface StatusSource {
   config: { targetStates: { label: string }[] };
 }
 
-/** `recentSeconds`: durations of the last whole iterations, when the caller timed them. */
-export function buildStatus(ctx: StatusSource, journal: Journal, state: RunState, message?: string, recentSeconds?: number[]): RunStatus {
+/** `recentSeconds`: durations of the last whole iterations, when the caller timed them; `occupancy`: their slot occupancy. */
+export function buildStatus(
+  ctx: StatusSource,
+  journal: Journal,
+  state: RunState,
+  message?: string,
+  recentSeconds?: number[],
+  occupancy?: IterationOccupancy[],
+): RunStatus {
   const last: IterationSummary | undefined = journal.history[journal.history.length - 1];
   const recent = recentSeconds?.length ? recentSeconds : journal.history.slice(-10).map((h) => h.walltime);
   const weights = weightStats(journal.prepared.weight);
@@ -57,6 +71,7 @@ export function buildStatus(ctx: StatusSource, journal: Journal, state: RunState
       meanFlux: journal.history.length ? journal.history.reduce((s, h) => s + h.flux[k], 0) / journal.history.length : 0,
     })),
     secondsPerIteration: recent.length ? recent.reduce((s, t) => s + t, 0) / recent.length : null,
+    ...(occupancy?.length ? { slotOccupancy: occupancy } : {}),
     updated: new Date().toISOString(),
     pid: process.pid,
     ...(message ? { message } : {}),
@@ -69,8 +84,9 @@ export function writeStatus(
   state: RunState,
   message?: string,
   recentSeconds?: number[],
+  occupancy?: IterationOccupancy[],
 ): RunStatus {
-  const status = buildStatus(ctx, journal, state, message, recentSeconds);
+  const status = buildStatus(ctx, journal, state, message, recentSeconds, occupancy);
   const tmp = `${ctx.statusFile}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(status, null, 2) + '\n');
   renameSync(tmp, ctx.statusFile);

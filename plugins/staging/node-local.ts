@@ -209,16 +209,22 @@ export class NodeLocalStaging {
   }
 
   /**
-   * Packs every local segment directory of `iteration` into `<sharedRoot>/traj_segs/iter_%06d.<node>.tar`
+   * Packs every local segment directory of `iteration` (only those in `only`, if given: the rest are deleted
+   * first, as outputs another node's run of the segment replaced) into `<sharedRoot>/traj_segs/iter_%06d.<node>.tar`
    * (with its index, both atomically), copies the `keep` files to `<sharedRoot>/traj_segs/%06d/%06d/`, and only
    * then deletes the local directories. Safe to re-run after a crash at any point.
    */
-  async gatherIteration(iteration: number, nodeName: string): Promise<GatherResult> {
+  async gatherIteration(iteration: number, nodeName: string, only?: ReadonlySet<number>): Promise<GatherResult> {
     const localTrajSegs = join(this.runDir, TRAJ_SEGS);
     const iterationName = sixDigits(iteration, 'iteration');
     const sharedTrajSegs = join(this.sharedRoot, TRAJ_SEGS);
     const tarPath = join(sharedTrajSegs, iterationTarName(iteration, nodeName));
     await this.removeRetiredDirectories(localTrajSegs);
+    if (only) {
+      for (const segId of await numberedEntries(join(localTrajSegs, iterationName))) {
+        if (!only.has(segId)) await rm(join(localTrajSegs, iterationName, sixDigits(segId, 'segment id')), { recursive: true, force: true });
+      }
+    }
 
     const segIds = await numberedEntries(join(localTrajSegs, iterationName));
     if (segIds.length === 0) {

@@ -3,7 +3,7 @@
  * the propagator created once and reused. A failing task is retried `retries` times before the run stops.
  */
 import { z } from 'zod';
-import type { ResultOf, TaskKind, TaskOf, WorkManager, WorkManagerContext, WorkProgress } from '../../core/plugins.js';
+import type { ResultOf, SlotOccupancy, TaskKind, TaskOf, WorkManager, WorkManagerContext, WorkProgress } from '../../core/plugins.js';
 import { WeError } from '../../core/errors.js';
 import { describeTask, taskSize } from '../../core/work/tasks.js';
 import { parsePluginOptions } from '../options.js';
@@ -11,6 +11,8 @@ import { parsePluginOptions } from '../options.js';
 const LocalOptions = z.object({}).strict();
 
 export class LocalWorkManager implements WorkManager {
+  private occupancy?: SlotOccupancy;
+
   constructor(private readonly ctx: WorkManagerContext) {}
 
   async run<K extends TaskKind>(
@@ -23,16 +25,22 @@ export class LocalWorkManager implements WorkManager {
     const results: ResultOf<K>[] = new Array(tasks.length);
     let next = 0;
     let done = 0;
+    let busySeconds = 0;
+    const started = performance.now();
     const slot = async (slotIndex: number): Promise<void> => {
       while (next < tasks.length) {
         signal?.throwIfAborted();
         const index = next++;
+        const taskStarted = performance.now();
         results[index] = await this.runWithRetries(kind, tasks[index], slotIndex, signal);
+        busySeconds += (performance.now() - taskStarted) / 1000;
         done += taskSize(kind, tasks[index]);
         onProgress?.({ done, total });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.ctx.slots, tasks.length) }, (_, k) => slot(k)));
+    const slotSeconds = (this.ctx.slots * (performance.now() - started)) / 1000;
+    this.occupancy = { busySeconds, slotSeconds, busyFraction: slotSeconds > 0 ? Math.min(1, busySeconds / slotSeconds) : 0 };
     return results;
   }
 
@@ -52,6 +60,10 @@ export class LocalWorkManager implements WorkManager {
         }
       }
     }
+  }
+
+  lastOccupancy(): SlotOccupancy | undefined {
+    return this.occupancy;
   }
 
   async iterationsDurable(nextIteration: number): Promise<void> {

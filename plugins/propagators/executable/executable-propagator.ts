@@ -7,7 +7,7 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
 import { WeError } from '../../../core/errors.js';
-import type { Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
+import type { AcceptedHere, Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
 import { Random, Stream } from '../../../core/random.js';
 import { assertSucceeded } from './child-failure.js';
 import { RefTemplate } from './data-ref.js';
@@ -130,8 +130,7 @@ class ExecutablePropagator implements Propagator {
       {
         file: this.staging?.script(this.runseg) ?? this.runseg,
         cwd: place.dataRef,
-        // WM_PROCESS_INDEX as WESTPA's work managers set it: runseg.sh pins a GPU with it.
-        env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, WM_PROCESS_INDEX: String(slot) },
+        env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, ...this.slotEnv(slot) },
         logPath,
         signal,
       },
@@ -270,9 +269,15 @@ class ExecutablePropagator implements Propagator {
     return outcome;
   }
 
+  /** WM_PROCESS_INDEX as WESTPA's work managers set it (runseg.sh pins a GPU with it), and the slot's GPU if given. */
+  private slotEnv(slot: number): Record<string, string> {
+    const gpu = this.ctx.gpus?.[slot];
+    return { WM_PROCESS_INDEX: String(slot), ...(gpu === undefined ? {} : { CUDA_VISIBLE_DEVICES: gpu }) };
+  }
+
   /** With staging, gathers the node's durable iterations to the shared file system. */
-  async iterationsDurable(nextIteration: number): Promise<void> {
-    await this.staging?.settle(nextIteration);
+  async iterationsDurable(nextIteration: number, acceptedHere?: AcceptedHere): Promise<void> {
+    await this.staging?.settle(nextIteration, acceptedHere);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,46 @@
+/**
+ * Key names. Everything of a run lives under `we:run:<id>:`, so runs share one server; the run id is a
+ * digest of the we.yaml path, the same for the driver and for every worker that reads that file.
+ */
+import { createHash } from 'node:crypto';
+
+/** Runs a driver has announced: run id -> SimulationSpec JSON. */
+export const RUNS_KEY = 'we:runs';
+/** Workers on the server: worker id -> WorkerRecord JSON (node, slots, tasks, last heartbeat). */
+export const WORKERS_KEY = 'we:workers';
+/** The consumer group every worker reads a run's queue through. */
+export const GROUP = 'workers';
+
+export function runId(configFile: string): string {
+  return createHash('sha256').update(configFile).digest('hex').slice(0, 16);
+}
+
+export interface RunKeys {
+  /** Stream of tasks; workers read it through GROUP; an entry's lease is its pending entry. */
+  queue: string;
+  /** Stream of results and failures, read by the driver (and by the driver that resumes it). */
+  results: string;
+  /** Hash describing the open round of tasks: kind, tasks, whether publishing finished. */
+  round: string;
+  /** Hash of counters: requeues (leases taken over), late results, rejected results, failures. */
+  stats: string;
+  /** The driver's word that every iteration before this one is durable (workers gather those). */
+  durable: string;
+  /** Hash per iteration: node -> segment ids whose accepted results came from that node. */
+  accepted(iteration: number): string;
+  /** List of recent iterations' slot occupancy (JSON), newest first. */
+  occupancy: string;
+}
+
+export function runKeys(id: string): RunKeys {
+  const p = `we:run:${id}:`;
+  return {
+    queue: `${p}queue`,
+    results: `${p}results`,
+    round: `${p}round`,
+    stats: `${p}stats`,
+    durable: `${p}durable`,
+    accepted: (iteration) => `${p}accepted:${iteration}`,
+    occupancy: `${p}occupancy`,
+  };
+}
