@@ -208,6 +208,8 @@ export interface WorkManager {
     onProgress?: (p: WorkProgress) => void,
     signal?: AbortSignal,
   ): Promise<ResultOf<K>[]>;
+  /** Where tasks go, for `we status` to look (a URL without its password); absent: this process runs them. */
+  readonly broker?: string;
   /** Slot occupancy of the last `run` call. */
   lastOccupancy?(): SlotOccupancy | undefined;
   /** Passes Propagator.iterationsDurable on to the propagators it runs tasks with (e.g. to gather node outputs). */

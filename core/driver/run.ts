@@ -50,9 +50,10 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
   const durations: number[] = [];
   const recentSeconds = () => (durations.length ? durations : journal.history.map((h) => h.walltime)).slice(-LOOKBACK);
   const occupancy: IterationOccupancy[] = [];
+  const figures = () => ({ recentSeconds: recentSeconds(), occupancy, ...(workManager.broker ? { broker: workManager.broker } : {}) });
 
   const finish = (state: RunState, reason: string): RunOutcome => {
-    writeStatus(ctx, journal, state, reason, recentSeconds(), occupancy);
+    writeStatus(ctx, journal, state, reason, figures());
     return { state, journal, iterationsRun, reason };
   };
 
@@ -69,7 +70,7 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
           return finish('stopped', `wallclock: ${elapsed.toFixed(1)} s used, next iteration predicted ${predicted.toFixed(1)} s, limit ${wallclock} s`);
         }
       }
-      writeStatus(ctx, journal, 'running', undefined, recentSeconds(), occupancy);
+      writeStatus(ctx, journal, 'running', undefined, figures());
       options.onIterationStart?.(journal.iteration, journal.prepared.n);
       const iterationStarted = performance.now();
       for (const hook of options.hooks ?? []) await hook.beforeIteration?.(journal.prepared);
@@ -88,7 +89,7 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
     return finish('completed', `reached iteration limit ${lastIteration}`);
   } catch (error) {
     if (options.signal?.aborted) return finish('stopped', `stopped by signal during iteration ${journal.iteration}`);
-    writeStatus(ctx, journal, 'failed', (error as Error).message, recentSeconds(), occupancy);
+    writeStatus(ctx, journal, 'failed', (error as Error).message, figures());
     throw error;
   }
 }

@@ -30,6 +30,8 @@ export interface RunStatus {
   secondsPerIteration: number | null;
   /** Busy fraction of all slots in the last iterations this `we run` ran (absent before the first). */
   slotOccupancy?: IterationOccupancy[];
+  /** Where the run's tasks go (WorkManager.broker), when not to this process. */
+  broker?: string;
   updated: string;
   pid: number;
   message?: string;
@@ -39,20 +41,20 @@ export interface IterationOccupancy extends SlotOccupancy {
   iteration: number;
 }
 
+/** What only a running `we run` knows: its iterations' durations and slot occupancy, and its work manager's broker. */
+export interface RunFigures {
+  recentSeconds?: number[];
+  occupancy?: IterationOccupancy[];
+  broker?: string;
+}
+
 interface StatusSource {
   statusFile: string;
   config: { targetStates: { label: string }[] };
 }
 
-/** `recentSeconds`: durations of the last whole iterations, when the caller timed them; `occupancy`: their slot occupancy. */
-export function buildStatus(
-  ctx: StatusSource,
-  journal: Journal,
-  state: RunState,
-  message?: string,
-  recentSeconds?: number[],
-  occupancy?: IterationOccupancy[],
-): RunStatus {
+export function buildStatus(ctx: StatusSource, journal: Journal, state: RunState, message?: string, figures: RunFigures = {}): RunStatus {
+  const { recentSeconds, occupancy, broker } = figures;
   const last: IterationSummary | undefined = journal.history[journal.history.length - 1];
   const recent = recentSeconds?.length ? recentSeconds : journal.history.slice(-10).map((h) => h.walltime);
   const weights = weightStats(journal.prepared.weight);
@@ -72,6 +74,7 @@ export function buildStatus(
     })),
     secondsPerIteration: recent.length ? recent.reduce((s, t) => s + t, 0) / recent.length : null,
     ...(occupancy?.length ? { slotOccupancy: occupancy } : {}),
+    ...(broker ? { broker } : {}),
     updated: new Date().toISOString(),
     pid: process.pid,
     ...(message ? { message } : {}),
@@ -83,10 +86,9 @@ export function writeStatus(
   journal: Journal,
   state: RunState,
   message?: string,
-  recentSeconds?: number[],
-  occupancy?: IterationOccupancy[],
+  figures?: RunFigures,
 ): RunStatus {
-  const status = buildStatus(ctx, journal, state, message, recentSeconds, occupancy);
+  const status = buildStatus(ctx, journal, state, message, figures);
   const tmp = `${ctx.statusFile}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(status, null, 2) + '\n');
   renameSync(tmp, ctx.statusFile);

@@ -52,6 +52,7 @@ export function segmentsOfKey(key: string): { iteration: number; first: number; 
 
 export class RedisWorkManager implements WorkManager {
   readonly maxBatchSize: number;
+  readonly broker: string;
   private readonly keys: RunKeys;
   private readonly id: string;
   private occupancy?: SlotOccupancy;
@@ -64,6 +65,10 @@ export class RedisWorkManager implements WorkManager {
     private readonly reader: Redis,
   ) {
     this.maxBatchSize = options.segmentsPerTask;
+    const shown = new URL(options.url);
+    shown.username = '';
+    shown.password = '';
+    this.broker = shown.toString();
     this.id = runId(ctx.simulation.configFile);
     this.keys = runKeys(this.id);
   }
