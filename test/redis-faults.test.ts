@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, we } from './helpers/cli.js';
 import { DUMP_RUN, h5pyJson } from './helpers/h5py.js';
-import { RedisServer } from './helpers/redis-server.js';
+import { startRedis, type RedisServer } from './helpers/redis-server.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { WeProcess } from './helpers/we-process.js';
 import { runId, runKeys } from '../plugins/work-managers/redis/keys.js';
@@ -51,7 +51,7 @@ afterEach(async () => {
 });
 
 async function server(options: { persistent?: boolean } = {}): Promise<RedisServer> {
-  started.server = await RedisServer.start(options);
+  started.server = await startRedis(options);
   return started.server;
 }
 
