@@ -2,13 +2,16 @@
  * Dispatch through Redis (issue 10, Speed): no-op tasks (one ODLD step of one walker each) from the driver's
  * RedisWorkManager through one loopback redis-server to 8 `we worker` processes (1 slot each) on this 2-core
  * machine, end to end: from publishing the round to the last result accepted. Baseline, in the same process:
- * the local work manager running the same tasks in process. Also the driver's peak RSS and heap per size.
+ * the local work manager running the same tasks in process. Also the driver's peak RSS and heap per size, and
+ * the CPU time all processes (driver, workers, redis-server) spent per task: on a shared machine the wall-clock
+ * rate follows the load, the CPU per task does not, and 2 cores ÷ CPU per task is the rate this machine gives
+ * when it is ours.
  *
  *   node dist/bench/redis-dispatch.js                 # 1,000 / 10,000 / 100,000 tasks
  *   BENCH_REDIS_TASKS=1000000 node dist/bench/redis-dispatch.js
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,14 +39,22 @@ max_iterations: 1
 seed: 1
 `;
 
-function tasks(n: number): SegmentTask[] {
+/** A distinct iteration for each measurement: the same round twice would be adopted, results and all. */
+function tasks(n: number, iteration: number): SegmentTask[] {
   return Array.from({ length: n }, (_, i) => ({
-    iteration: 1,
+    iteration,
     segIds: Int32Array.of(i),
     parentIds: Int32Array.of(-1),
     startPoints: Float64Array.of(8),
     initialStates: [],
   }));
+}
+
+/** User + system CPU seconds of a process so far (/proc/PID/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Runs `job` sampling this process's peak RSS and heap (MB) every 50 ms. */
@@ -93,20 +104,24 @@ async function main(): Promise<void> {
     }
     probe.disconnect();
 
-    await wm.run('propagate', tasks(1000)); // warm-up: workers' propagators, scripts, JIT
+    await wm.run('propagate', tasks(1000, 1)); // warm-up: workers' propagators, scripts, JIT
     const local = new LocalWorkManager(ctx);
     console.log(`${WORKERS} worker processes × 1 slot, one loopback redis-server; load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    console.log('| tasks | redis s | tasks/s | local (in process) tasks/s | redis ÷ local | driver peak RSS MB | peak heap MB |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|');
-    for (const n of sizes) {
-      const batch = tasks(n);
+    console.log('| tasks | redis s | tasks/s | local (in process) tasks/s | redis ÷ local | CPU µs/task (all processes) | 2 cores ÷ CPU/task | driver peak RSS MB | peak heap MB |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const pids = [...workers.map((w) => w.pid!), server.pid!];
+    const cpuNow = () => pids.reduce((s, pid) => s + cpuSeconds(pid), 0) + (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+    for (const [k, n] of sizes.entries()) {
+      const batch = tasks(n, k + 2);
       const baseline = await withMemory(() => local.run('propagate', batch));
+      const cpuBefore = cpuNow();
       const measured = await withMemory(() => wm.run('propagate', batch));
+      const cpuPerTask = (cpuNow() - cpuBefore) / n;
       if (measured.value.length !== n) throw new Error(`expected ${n} results, got ${measured.value.length}`);
       const rate = n / measured.seconds;
       const localRate = n / baseline.seconds;
       console.log(
-        `| ${n.toLocaleString('en')} | ${measured.seconds.toFixed(2)} | ${Math.round(rate).toLocaleString('en')} | ${Math.round(localRate).toLocaleString('en')} | ${(rate / localRate).toFixed(3)} | ${measured.rss.toFixed(0)} | ${measured.heap.toFixed(0)} |`,
+        `| ${n.toLocaleString('en')} | ${measured.seconds.toFixed(2)} | ${Math.round(rate).toLocaleString('en')} | ${Math.round(localRate).toLocaleString('en')} | ${(rate / localRate).toFixed(3)} | ${(cpuPerTask * 1e6).toFixed(0)} | ${Math.round(2 / cpuPerTask).toLocaleString('en')} | ${measured.rss.toFixed(0)} | ${measured.heap.toFixed(0)} |`,
       );
     }
     await wm.close();

@@ -88,7 +88,7 @@ export class RedisWorkManager implements WorkManager {
     const started = performance.now();
     const keys = tasks.map((t) => taskKey(kind, t));
     const indexOf = new Map(keys.map((k, i) => [k, i]));
-    const roundId = createHash('sha256').update(`${kind}\n${keys.join('\n')}`).digest('hex').slice(0, 24);
+    const roundId = this.roundId(kind, tasks);
     const results: (ResultOf<K> | undefined)[] = Array.from({ length: tasks.length }, () => undefined);
     const attempts = new Uint32Array(tasks.length);
     const total = tasks.reduce((s, t) => s + taskSize(kind, t), 0);
@@ -114,6 +114,8 @@ export class RedisWorkManager implements WorkManager {
         | [string, [string, string[]][]][]
         | null;
       const requeue: number[] = [];
+      // Which node each accepted result came from (its node gathers those segments), written once per read.
+      const acceptedFrom = this.redis.pipeline();
       for (const [entryId, flat] of reply?.[0]?.[1] ?? []) {
         lastId = entryId;
         const f = fields(flat);
@@ -151,10 +153,11 @@ export class RedisWorkManager implements WorkManager {
         busySeconds += Number(f.busy) || 0;
         if (kind === 'propagate' && f.node) {
           const { iteration } = tasks[index] as TaskOf<'propagate'>;
-          await this.redis.hset(this.keys.accepted(iteration), keys[index], f.node);
+          acceptedFrom.hset(this.keys.accepted(iteration), keys[index], f.node);
         }
         onProgress?.({ done, total });
       }
+      if (acceptedFrom.length) await acceptedFrom.exec();
       if (requeue.length) await this.enqueue(kind, tasks, keys, requeue);
 
       const now = performance.now();
@@ -196,6 +199,17 @@ export class RedisWorkManager implements WorkManager {
   async close(): Promise<void> {
     this.reader.disconnect();
     await this.redis.quit();
+  }
+
+  /**
+   * Names a round by what its tasks are (every task's full text) and by the simulation they belong to: a
+   * driver that starts again with the same round adopts it, and anything else (another iteration, the same
+   * iteration after `we truncate` with a changed config) publishes anew.
+   */
+  private roundId<K extends TaskKind>(kind: K, tasks: TaskOf<K>[]): string {
+    const hash = createHash('sha256').update(`${this.ctx.simulation.configDigest}\n${kind}\n`);
+    for (const task of tasks) hash.update(encodeTask(kind, task)).update('\n');
+    return hash.digest('hex').slice(0, 24);
   }
 
   private reject(message: string): void {
