@@ -101,6 +101,10 @@ describe('Redis work manager: faults with real processes and a real redis-server
     await b.waitFor(new RegExp(`task ${task} \\(.*\\) started on slot \\d \\(taken over`));
     expect((await run.child).exitCode, run.output).toBe(0);
     await expectSameAsLocal(dir);
+    // SIGTERM drains the survivor: it says so, leaves the worker list and exits 0.
+    expect(await b.stop('SIGTERM')).toBeUndefined();
+    expect(b.child.exitCode).toBe(0);
+    expect(b.output).toMatch(/SIGTERM: draining[\s\S]*stopped/);
   });
 
   it('a worker stopped (SIGSTOP) past its lease, then continued: its late result is ignored and says so', async () => {

@@ -3,6 +3,7 @@
  * digest of the we.yaml path, the same for the driver and for every worker that reads that file.
  */
 import { createHash } from 'node:crypto';
+import type { TaskKind, TaskOf } from '../../../core/plugins.js';
 
 /** Runs a driver has announced: run id -> SimulationSpec JSON. */
 export const RUNS_KEY = 'we:runs';
@@ -43,4 +44,17 @@ export function runKeys(id: string): RunKeys {
     accepted: (iteration) => `${p}accepted:${iteration}`,
     occupancy: `${p}occupancy`,
   };
+}
+
+/** A task's name in the queue and in results; the same for the same task however often it is published. */
+export function taskKey<K extends TaskKind>(kind: K, task: TaskOf<K>): string {
+  if (kind === 'basisPcoords') return `b:${(task as TaskOf<'basisPcoords'>).basisStateIds.join(',')}`;
+  const { iteration, segIds } = task as TaskOf<'propagate'>;
+  return `p:${iteration}:${segIds[0]}:${segIds.length}`;
+}
+
+/** Decodes a propagate task key's segments: "p:ITER:FIRST:COUNT" -> ITER, [FIRST, FIRST + COUNT). */
+export function segmentsOfKey(key: string): { iteration: number; first: number; count: number } | undefined {
+  const m = /^p:(\d+):(\d+):(\d+)$/.exec(key);
+  return m ? { iteration: Number(m[1]), first: Number(m[2]), count: Number(m[3]) } : undefined;
 }

@@ -19,7 +19,7 @@ import type {
 import { describeTask, taskSize } from '../../../core/work/tasks.js';
 import { decodeResult, encodeTask, MalformedEntryError } from './codec.js';
 import { connect } from './connection.js';
-import { GROUP, RUNS_KEY, runId, runKeys, WORKERS_KEY, type RunKeys } from './keys.js';
+import { GROUP, RUNS_KEY, runId, runKeys, taskKey, WORKERS_KEY, type RunKeys } from './keys.js';
 import { liveWorkers } from './worker-records.js';
 
 export interface RedisWorkManagerOptions {
@@ -36,19 +36,6 @@ const READ_COUNT = 1000;
 const READ_BLOCK_MS = 500;
 /** Tasks per XADD pipeline when publishing. */
 const PUBLISH_CHUNK = 5000;
-
-/** A task's name in the queue and in results; the same for the same task however often it is published. */
-export function taskKey<K extends TaskKind>(kind: K, task: TaskOf<K>): string {
-  if (kind === 'basisPcoords') return `b:${(task as TaskOf<'basisPcoords'>).basisStateIds.join(',')}`;
-  const { iteration, segIds } = task as TaskOf<'propagate'>;
-  return `p:${iteration}:${segIds[0]}:${segIds.length}`;
-}
-
-/** Decodes a propagate task key's segments: "p:ITER:FIRST:COUNT" -> ITER, [FIRST, FIRST + COUNT). */
-export function segmentsOfKey(key: string): { iteration: number; first: number; count: number } | undefined {
-  const m = /^p:(\d+):(\d+):(\d+)$/.exec(key);
-  return m ? { iteration: Number(m[1]), first: Number(m[2]), count: Number(m[3]) } : undefined;
-}
 
 export class RedisWorkManager implements WorkManager {
   readonly maxBatchSize: number;

@@ -13,8 +13,7 @@ import { configDigest, hostPropagator, type PropagatorHost } from '../../../core
 import { describeTask } from '../../../core/work/tasks.js';
 import { decodeTask, encodeResult, MalformedEntryError, parseKind } from './codec.js';
 import { connect } from './connection.js';
-import { GROUP, RUNS_KEY, runKeys, WORKERS_KEY, type RunKeys } from './keys.js';
-import { segmentsOfKey } from './redis-work-manager.js';
+import { GROUP, RUNS_KEY, runKeys, segmentsOfKey, WORKERS_KEY, type RunKeys } from './keys.js';
 import { defineScripts, type Scripts } from './scripts.js';
 import type { WorkerRecord } from './worker-records.js';
 
