@@ -65,7 +65,7 @@ function segmentTask(segId: number): SegmentTask {
     segIds: Int32Array.of(segId),
     parentIds: Int32Array.of(-1),
     startPoints: Float64Array.of(1),
-    initialStates: [{ istateId: 0, basisStateId: 0, auxref: '0' }],
+    initialStates: [{ istateId: 0, basisStateId: 0, auxref: '0', iterCreated: 1 }],
   };
 }
 

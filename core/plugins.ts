@@ -66,7 +66,7 @@ export interface SegmentTask {
   /** segIds.length × ndim starting points (pcoord row 0). */
   startPoints: Float64Array;
   /** For segments starting from an initial state: that state and its basis state. */
-  initialStates: { istateId: number; basisStateId: number; auxref: string }[];
+  initialStates: { istateId: number; basisStateId: number; auxref: string; iterCreated: number }[];
 }
 
 export interface SegmentResult {

@@ -20,7 +20,7 @@ function makeTask(iteration: number, segs: Seg[], ndim = 1): SegmentTask {
     segIds: Int32Array.from(segs.map((s) => s.segId)),
     parentIds: Int32Array.from(segs.map((s) => s.parentId)),
     startPoints: Float64Array.from(segs.flatMap((s) => s.start ?? new Array(ndim).fill(0))),
-    initialStates: istateIds.map((id) => ({ istateId: id, basisStateId: id, auxref: String(id) })),
+    initialStates: istateIds.map((id) => ({ istateId: id, basisStateId: id, auxref: String(id), iterCreated: Math.max(1, iteration - 1) })),
   };
 }
 
@@ -156,6 +156,17 @@ describe.each(['python3', 'none'])('launcher: %s', (launcherOption) => {
         WEST_ISTATE_DATA_REF: join(root, 'istates/1'),
         WEST_PARENT_DATA_REF: join(root, 'bstates/1'),
       });
+    });
+
+    it("renders west.cfg's initial_state data ref, {initial_state.iter_created} included", async () => {
+      const root = await simRoot();
+      const propagator = await createExecutablePropagator(makeContext(root, { len: 1, ndim: 1 }), {
+        runseg: 'dump-env.sh',
+        istate_ref: '$WEST_SIM_ROOT/istates/{initial_state.iter_created}/{initial_state.state_id}.rst',
+      });
+      await propagator.propagate(makeTask(5, [{ segId: 0, parentId: -2 }]));
+      const env = await readEnv(join(root, 'traj_segs/000005/000000'));
+      expect(env.WEST_ISTATE_DATA_REF).toBe(join(root, 'istates/4/1.rst'));
     });
 
     it('draws WEST_RAND* from the run seed, iteration and segment: the same on a rerun, different elsewhere', async () => {

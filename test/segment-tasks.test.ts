@@ -39,7 +39,7 @@ describe('segment tasks and returned pcoords', () => {
     ]);
     expect(tasks.map((t) => Array.from(t.segIds))).toEqual([[0, 1], [2]]);
     expect(Array.from(tasks[0].startPoints)).toEqual([1, 2, 3, 4]);
-    expect(tasks[0].initialStates).toEqual([{ istateId: 0, basisStateId: 1, auxref: 'bee' }]);
+    expect(tasks[0].initialStates).toEqual([{ istateId: 0, basisStateId: 1, auxref: 'bee', iterCreated: 7 }]);
     expect(tasks[1].initialStates).toEqual([]);
   });
 

@@ -21,7 +21,12 @@ export function makeTasks(
       // A segment starting from an initial state starts from one made for this iteration.
       const istate = istatesById.get(-(parent + 1));
       if (!istate) throw new WeError(`iteration ${prepared.iteration}: parent ${parent} names initial state ${-(parent + 1)}, which was not made for it`);
-      initialStates.push({ istateId: istate.id, basisStateId: istate.basisStateId, auxref: basisStates[istate.basisStateId].auxref });
+      initialStates.push({
+        istateId: istate.id,
+        basisStateId: istate.basisStateId,
+        auxref: basisStates[istate.basisStateId].auxref,
+        iterCreated: istate.iterCreated,
+      });
     }
     const segIds = new Int32Array(end - start);
     for (let i = 0; i < segIds.length; i++) segIds[i] = start + i;

@@ -62,7 +62,7 @@ export async function createExecutablePropagator(
   const refs: RefTemplates = {
     segment: template('segment_ref', ['iter', 'seg']),
     bstate: template('bstate_ref', ['auxref', 'bstate']),
-    istate: template('istate_ref', ['istate', 'bstate', 'auxref']),
+    istate: template('istate_ref', ['istate', 'bstate', 'auxref', 'iter_created']),
   };
   const logsDir = resolve(ctx.simRoot, options.logs);
   await mkdir(logsDir, { recursive: true });
