@@ -326,6 +326,13 @@ export interface IterationHooks {
   afterIteration?(record: IterationRecord): Promise<void> | void;
 }
 
+/** What the driver alone runs around iterations, never a worker (e.g. WESTPA's pre_iteration and post_iteration scripts). */
+export interface DriverHooks extends IterationHooks {
+  /** Every iteration before `nextIteration` is durable (as Propagator.iterationsDurable; called as a run ends too). */
+  iterationsDurable?(nextIteration: number): Promise<void>;
+  close?(): Promise<void>;
+}
+
 // ---------- wiring ----------
 
 /** What a store is told: its file and the pcoord shape it holds. */
@@ -347,6 +354,8 @@ export interface PropagatorPlugin {
   /** Segments per task it wants (Infinity: vectorised in process; 1: a process per segment), known before creating one. */
   readonly batchSize: number;
   create(ctx: PropagatorContext, options: Record<string, unknown>): Promise<Propagator>;
+  /** The driver's hooks its options ask for (undefined: none), made without creating a propagator. */
+  driverHooks?(ctx: PropagatorContext, options: Record<string, unknown>): Promise<DriverHooks | undefined>;
 }
 
 export interface PluginRegistry {

@@ -15,6 +15,7 @@ export const builtinPlugins: PluginRegistry = {
     executable: {
       batchSize: 1,
       create: async (ctx, options) => (await import('./propagators/executable/index.js')).createExecutablePropagator(ctx, options),
+      driverHooks: async (ctx, options) => (await import('./propagators/executable/index.js')).createExecutableDriverHooks(ctx, options),
     },
   },
   workManagers: {

@@ -12,6 +12,13 @@ export async function we(args: string[], cwd: string, env: Record<string, string
   return execa('node', [weBin, ...args], { cwd, env, reject: false, all: true });
 }
 
+/** A fresh copy of a folder of test/fixtures in a temporary folder. */
+export function copyFixture(name: string): string {
+  const dir = tempDir(name.replace(/\W+/g, '-'));
+  cpSync(join(repoRoot, 'test/fixtures', name), dir, { recursive: true });
+  return dir;
+}
+
 /** A fresh copy of an example directory in a temporary folder. */
 export function copyExample(name: string): string {
   const dir = tempDir(name);

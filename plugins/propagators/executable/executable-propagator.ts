@@ -2,9 +2,8 @@
  * WESTPA's ExecutablePropagator: one child process per segment running the user's run script, which reads its
  * segment from WEST_* variables and returns the progress coordinate (and any extra datasets) in files.
  */
-import { constants } from 'node:fs';
-import { access, mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
 import { WeError } from '../../../core/errors.js';
 import type { AcceptedHere, Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
@@ -19,6 +18,7 @@ import { terminateGroup, type ChildOutcome, type ChildSpec } from './child-proce
 import { createScriptStarter, type ScriptStarter } from './script-starter.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
 import { SegmentStaging } from './segment-staging.js';
+import { resolveScript, scriptEnvironment } from './scripts.js';
 import { sixDigits } from '../../staging/layout.js';
 import { readTextMatrix } from './text-matrix.js';
 
@@ -29,36 +29,21 @@ interface SegmentOutput {
   aux: Record<string, { values: Float64Array; shape: number[] }>;
 }
 
-async function assertExecutable(path: string, option: string, file: string): Promise<void> {
-  try {
-    await access(path, constants.F_OK);
-  } catch {
-    throw configError([{ file, field: `${OPTIONS_FIELD}.${option}`, message: `no such file: ${path}` }]);
-  }
-  try {
-    await access(path, constants.X_OK);
-  } catch {
-    throw configError([{ file, field: `${OPTIONS_FIELD}.${option}`, message: `${path} is not executable (chmod +x it)` }]);
-  }
-}
-
 export async function createExecutablePropagator(
   ctx: PropagatorContext,
   rawOptions: Record<string, unknown>,
 ): Promise<Propagator> {
   const file = ctx.configFile;
   const options = parseExecutableOptions(rawOptions, file);
-  const runseg = resolve(ctx.simRoot, options.runseg);
-  await assertExecutable(runseg, 'runseg', file);
-  const getPcoord = options.get_pcoord === undefined ? undefined : resolve(ctx.simRoot, options.get_pcoord);
-  if (getPcoord) await assertExecutable(getPcoord, 'get_pcoord', file);
+  const runseg = await resolveScript(ctx.simRoot, options, 'runseg', file);
+  const getPcoord = await resolveScript(ctx.simRoot, options, 'get_pcoord', file);
   if (options.pcoord_from === 'trajectory' && !ctx.progressCoordinate) {
     throw configError([
       { file, field: `${OPTIONS_FIELD}.pcoord_from`, message: "'trajectory' needs a progress_coordinate model in we.yaml" },
     ]);
   }
-  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref', fields: Parameters<typeof RefTemplate.compile>[1]) =>
-    RefTemplate.compile(options[option], fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
+  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref' | 'segment_log', fields: Parameters<typeof RefTemplate.compile>[1]) =>
+    RefTemplate.compile(options[option] ?? '', fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
   const refs: RefTemplates = {
     segment: template('segment_ref', ['iter', 'seg']),
     bstate: template('bstate_ref', ['auxref', 'bstate']),
@@ -66,13 +51,51 @@ export async function createExecutablePropagator(
   };
   const logsDir = resolve(ctx.simRoot, options.logs);
   await mkdir(logsDir, { recursive: true });
+  const segmentLog = options.segment_log === undefined ? undefined : template('segment_log', ['iter', 'seg']);
+  const userEnv = await scriptEnvironment(ctx.simRoot, options, logsDir, file);
   const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file, ctx.node);
   const starter = await createScriptStarter(options.launcher, file);
-  return new ExecutablePropagator(ctx, options, runseg, getPcoord, refs, logsDir, await ReturnFileDir.create(), staging, starter);
+  return new ExecutablePropagator(ctx, options, {
+    runseg,
+    getPcoord,
+    refs,
+    segmentLog,
+    logsDir,
+    userEnv,
+    returnDir: await ReturnFileDir.create(),
+    staging,
+    starter,
+  });
+}
+
+/** What the propagator works with, resolved from its options. */
+interface Resolved {
+  /** Absolute paths of the scripts. */
+  runseg: string;
+  getPcoord?: string;
+  refs: RefTemplates;
+  /** Each segment's log; default `<logsDir>/iter_NNNNNN_seg_NNNNNN.log`. */
+  segmentLog?: RefTemplate;
+  logsDir: string;
+  /** The sourced env.sh's variables, then `env`: what every script gets besides its WEST_* variables. */
+  userEnv: Record<string, string>;
+  returnDir: ReturnFileDir;
+  staging?: SegmentStaging;
+  starter: ScriptStarter;
 }
 
 class ExecutablePropagator implements Propagator {
+  private readonly runseg: string;
+  private readonly getPcoord?: string;
+  private readonly refs: RefTemplates;
+  private readonly segmentLog?: RefTemplate;
+  private readonly logsDir: string;
   private readonly userEnv: Record<string, string>;
+  private readonly returnDir: ReturnFileDir;
+  private readonly staging?: SegmentStaging;
+  private readonly starter: ScriptStarter;
+  /** Directories of segment logs known to exist (segment_log may put each iteration in a folder of its own). */
+  private readonly logDirs = new Set<string>();
   private model?: Promise<ProgressCoordinate>;
   /** Process groups of the scripts running now. */
   private readonly running = new Set<number>();
@@ -80,15 +103,20 @@ class ExecutablePropagator implements Propagator {
   constructor(
     private readonly ctx: PropagatorContext,
     private readonly options: ExecutableOptions,
-    private readonly runseg: string,
-    private readonly getPcoord: string | undefined,
-    private readonly refs: RefTemplates,
-    private readonly logsDir: string,
-    private readonly returnDir: ReturnFileDir,
-    private readonly staging: SegmentStaging | undefined,
-    private readonly starter: ScriptStarter,
+    resolved: Resolved,
   ) {
-    this.userEnv = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
+    ({
+      runseg: this.runseg,
+      getPcoord: this.getPcoord,
+      refs: this.refs,
+      segmentLog: this.segmentLog,
+      logsDir: this.logsDir,
+      userEnv: this.userEnv,
+      returnDir: this.returnDir,
+      staging: this.staging,
+      starter: this.starter,
+    } = resolved);
+    this.logDirs.add(this.logsDir);
   }
 
   async propagate(task: SegmentTask, signal?: AbortSignal, slot = 0): Promise<SegmentResult> {
@@ -122,8 +150,8 @@ class ExecutablePropagator implements Propagator {
     await freshDirectory(place.dataRef);
     const returns = this.returnDir.files(`iter${sixDigits(iteration, 'iteration')}-seg${sixDigits(segId, 'segment id')}`, this.options.datasets);
     const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
-    const logStem = join(this.logsDir, `iter_${sixDigits(iteration, 'iteration')}_seg_${sixDigits(segId, 'segment id')}`);
-    const logPath = `${logStem}.log`;
+    const logPath = await this.segmentLogPath(iteration, segId);
+    const logStem = logPath.replace(/\.log$/, '');
     const outcome = await this.runScript(
       this.runseg,
       slot,
@@ -171,6 +199,17 @@ class ExecutablePropagator implements Propagator {
     pcoord.set(task.startPoints.subarray(index * ndim, (index + 1) * ndim));
     pcoord.set(frames, ndim);
     return pcoord;
+  }
+
+  private async segmentLogPath(iteration: number, segId: number): Promise<string> {
+    if (!this.segmentLog) return join(this.logsDir, `iter_${sixDigits(iteration, 'iteration')}_seg_${sixDigits(segId, 'segment id')}.log`);
+    const path = this.segmentLog.render({ iter: iteration, seg: segId });
+    const dir = dirname(path);
+    if (!this.logDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.logDirs.add(dir);
+    }
+    return path;
   }
 
   /**

@@ -23,6 +23,34 @@ const DEFAULT_SEGMENT_REF = 'traj_segs/{iter:06d}/{seg:06d}';
 const schema = z.strictObject({
   runseg: z.string().min(1),
   get_pcoord: z.string().min(1).optional(),
+  source: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A bash script (WESTPA's env.sh) sourced once in the simulation root when the propagator starts; the variables it exports reach every script of the run (runseg, get_pcoord, pre_iteration, post_iteration), as a job script's `source env.sh` before w_run. `env` entries override them.",
+    ),
+  pre_iteration: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Script run by the driver before each iteration is propagated (WESTPA's executable.pre_iteration), in the simulation root with WEST_SIM_ROOT, WEST_CURRENT_ITER, WEST_RAND* and `source`/`env`; a failure stops the run. Runs again when a resumed run redoes that iteration.",
+    ),
+  post_iteration: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Script run by the driver after each iteration is durable (WESTPA's executable.post_iteration), with the environment of pre_iteration; a failure stops the run and `we run` runs it again first. Runs at least once per iteration, also across a kill (the last iteration it finished is kept in we-hooks.json).",
+    ),
+  segment_log: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Path template of each segment's log, with {iter} and {seg} fields as in segment_ref (WESTPA's executable.propagator.stdout, e.g. seg_logs/{iter:06d}-{seg:06d}.log). Default: <logs>/iter_{iter:06d}_seg_{seg:06d}.log.",
+    ),
   segment_ref: z.string().min(1).default(DEFAULT_SEGMENT_REF),
   bstate_ref: z.string().min(1).default('bstates/{auxref}'),
   istate_ref: z.string().min(1).default('istates/{istate}'),
