@@ -5,6 +5,7 @@
  */
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { extractCommand } from './commands/extract.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { pcoordCommand } from './commands/pcoord.js';
 import { runCommand } from './commands/run.js';
@@ -22,6 +23,7 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   pcoordCommand,
   extractCommand,
   workerCommand,
+  importCommand,
 ];
 
 export function buildProgram() {
