@@ -2,7 +2,7 @@
  * `source: env.sh`: the variables a bash script exports when it is sourced in the simulation root, as WESTPA's
  * job scripts `source env.sh` before `w_run` so that every script the run starts inherits them (module loads,
  * conda environments, paths to engines). Sourced once per process, not once per script: a `module load` or a
- * `conda activate` takes seconds, which would be added to every segment.
+ * `conda activate` can take seconds, which would be added to every segment.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
