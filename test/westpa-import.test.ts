@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { convertWestCfg } from '../cli/westpa/convert.js';
 import { readInitScript } from '../cli/westpa/w-init-script.js';
@@ -212,6 +212,11 @@ describe('we import: what it refuses and what it is told', () => {
     const named = await we(['import', 'west.cfg', '--out', 'we-toy.yaml'], dir);
     expect(named.exitCode, named.all).toBe(0);
     expect(named.stdout).toContain('next: we init -c we-toy.yaml --segs-per-state 2, then we run -c we-toy.yaml');
+    // From another folder, a bare name still lands beside west.cfg.
+    const fromParent = await we(['import', `${basename(dir)}/west.cfg`, '--out', 'we-other.yaml'], join(dir, '..'));
+    expect(fromParent.exitCode, fromParent.all).toBe(0);
+    expect(fromParent.stdout).toContain(`wrote ${basename(dir)}/we-other.yaml from ${basename(dir)}/west.cfg`);
+    expect(fromParent.stdout).toContain(`then we run -c we-other.yaml (in ${basename(dir)})`);
   });
 
   it("takes basis and target states from w_init's flags over init.sh's", async () => {

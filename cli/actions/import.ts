@@ -84,7 +84,8 @@ async function writeNew(path: string, text: string, force: boolean): Promise<voi
 export async function importWestCfg(cfgPath: string, flags: ImportFlags): Promise<number> {
   const cfgFile = resolve(cfgPath);
   const simRoot = dirname(cfgFile);
-  const out = resolve(flags.out ?? join(simRoot, 'we.yaml'));
+  // A bare file name is taken in the simulation's folder, wherever the command runs.
+  const out = flags.out === undefined || basename(flags.out) === flags.out ? join(simRoot, flags.out ?? 'we.yaml') : resolve(flags.out);
   if (dirname(out) !== simRoot) {
     throw new UsageError(`--out: we.yaml goes in the simulation's folder ${simRoot} (west.cfg's, which is WEST_SIM_ROOT for its scripts); got ${out}`);
   }

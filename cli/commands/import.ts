@@ -17,7 +17,7 @@ export function importCommand(): CommandUnknownOpts {
         'result loads; exit status 1 when it needs work by hand. See docs/from-westpa.md.',
     )
     .argument('<west.cfg>', "the WESTPA simulation's configuration")
-    .option('--out <file>', 'the we.yaml to write, in the folder of west.cfg (default: we.yaml there)')
+    .option('--out <file>', 'the we.yaml to write, in the folder of west.cfg (a bare name is taken there; default: we.yaml)')
     .option('--force', 'replace an existing we.yaml instead of refusing', false)
     .option('--init <script>', "the script that runs w_init, read for its states, --segs-per-state and the env.sh it sources (default: init.sh beside west.cfg)")
     .option('--bstates-from <file>', "basis states file, 'label probability auxref' lines (w_init's --bstates-from; default: init.sh's)")

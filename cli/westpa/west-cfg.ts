@@ -21,8 +21,8 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 export class WestCfg {
-  /** fieldPath() of every path carried or reported; a path covers everything below it. */
-  private readonly handled = new Set<string>();
+  /** Every path carried or reported, by its fieldPath(); a path covers everything below it. */
+  private readonly handled = new Map<string, Path>();
   readonly report: ReportLine[] = [];
 
   private constructor(
@@ -52,14 +52,14 @@ export class WestCfg {
 
   /** Marks the key (and all below it) as carried into we.yaml; returns its value. */
   take(path: Path): unknown {
-    this.handled.add(fieldPath(path));
+    this.handled.set(fieldPath(path), path);
     return this.get(path);
   }
 
   /** Reports the key (and all below it) as not carried, saying why; ignored when the key is absent. */
   leave(path: Path, message: string): void {
     if (!this.has(path)) return;
-    this.handled.add(fieldPath(path));
+    this.handled.set(fieldPath(path), path);
     this.report.push({ where: this.where(path), key: fieldPath(path), message });
   }
 
@@ -67,13 +67,13 @@ export class WestCfg {
   leaveTogether(paths: Path[], label: string, message: string): void {
     const present = paths.filter((p) => this.has(p));
     if (!present.length) return;
-    for (const path of present) this.handled.add(fieldPath(path));
+    for (const path of present) this.handled.set(fieldPath(path), path);
     this.report.push({ where: this.where(present[0]), key: label, message });
   }
 
   /** Every key carried or reported so far (dotted paths; each covers the keys below it). */
   handledKeys(): string[] {
-    return [...this.handled].filter((k) => this.has(k.split(/\.|\[|\]\.?/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p))));
+    return [...this.handled].filter(([, path]) => this.has(path)).map(([key]) => key);
   }
 
   /** `file:line` of the key at `path`. */
@@ -92,7 +92,7 @@ export class WestCfg {
       const key = fieldPath(path);
       if (path.length && this.handled.has(key)) return;
       const value = this.get(path);
-      const touched = [...this.handled].some((h) => h.startsWith(`${key}.`) || h.startsWith(`${key}[`) || key === '');
+      const touched = [...this.handled.keys()].some((h) => h.startsWith(`${key}.`) || h.startsWith(`${key}[`) || key === '');
       if (path.length && !touched) {
         if (value !== null && value !== undefined) this.leave(path, GENERIC);
         return;
