@@ -50,7 +50,7 @@ function tasks(iteration: number): SegmentTask[] {
     segIds: Int32Array.of(i),
     parentIds: Int32Array.of(iteration === 1 ? -1 : i),
     startPoints: Float64Array.of(0),
-    initialStates: iteration === 1 ? [{ istateId: 0, basisStateId: 0, auxref: '0' }] : [],
+    initialStates: iteration === 1 ? [{ istateId: 0, basisStateId: 0, auxref: '0', iterCreated: 1 }] : [],
   }));
 }
 

@@ -9,7 +9,7 @@ const task = {
   segIds: Int32Array.of(4, 5),
   parentIds: Int32Array.of(1, -2),
   startPoints: Float64Array.of(0.1, 1 / 3),
-  initialStates: [{ istateId: 1, basisStateId: 0, auxref: '0' }],
+  initialStates: [{ istateId: 1, basisStateId: 0, auxref: '0', iterCreated: 2 }],
 };
 const result = {
   segIds: Int32Array.of(4, 5),

@@ -35,7 +35,7 @@ const wireSegmentTask = z.strictObject({
   segIds: z.string(),
   parentIds: z.string(),
   startPoints: z.string(),
-  initialStates: z.array(z.strictObject({ istateId: z.int(), basisStateId: z.int().min(0), auxref: z.string() })),
+  initialStates: z.array(z.strictObject({ istateId: z.int(), basisStateId: z.int().min(0), auxref: z.string(), iterCreated: z.int().min(1) })),
 });
 const wireBasisTask = z.strictObject({ basisStateIds: z.array(z.int().min(0)).min(1) });
 const wireSegmentResult = z.strictObject({
