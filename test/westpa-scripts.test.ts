@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyFixture, we, weBin } from './helpers/cli.js';
 import { gone } from './helpers/processes.js';
+import { startRedis, type RedisServer } from './helpers/redis-server.js';
+import { tempDir } from './helpers/temp-dir.js';
+import { WeProcess } from './helpers/we-process.js';
 
 const hooksLog = (dir: string) => readFileSync(join(dir, 'hooks.log'), 'utf8').trim().split('\n');
 /** hooks.log without the pids of post-start lines, which differ from run to run. */
@@ -91,6 +94,33 @@ describe('pre_iteration and post_iteration scripts, with env.sh sourced', () => 
     expect(rerun.exitCode, rerun.all).toBe(0);
     expect(events(dir).filter((e) => e !== '')).toEqual(['pre 2 in ' + dir, 'post-start 2', 'post-end 2', 'pre 3 in ' + dir, 'post-start 3', 'post-end 3']);
   });
+});
+
+describe('pre_iteration and post_iteration with segments on Redis workers', () => {
+  let server: RedisServer | undefined;
+  const workers: WeProcess[] = [];
+  afterEach(async () => {
+    for (const w of workers.splice(0)) if (w.child.exitCode === null) await w.stop('SIGTERM');
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('run once per iteration, on the driver; the workers run only segments', async () => {
+    server = await startRedis();
+    const dir = copyFixture('iteration-scripts');
+    const yaml = join(dir, 'we.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('work_manager: {slots: 2}', 'work_manager: {name: redis}'));
+    for (const node of ['node-a', 'node-b']) {
+      workers.push(new WeProcess(['worker', '--redis', server.url, '--slots', '1', '--node', node], dir, { TMPDIR: tempDir(node) }));
+    }
+    const env = { WE_REDIS_URL: server.url };
+    expect((await we(['init'], dir, env)).exitCode).toBe(0);
+    const run = await we(['run'], dir, env);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(events(dir)).toEqual(['pre 1 in ' + dir, 'post-start 1', 'post-end 1', 'pre 2 in ' + dir, 'post-start 2', 'post-end 2', 'pre 3 in ' + dir, 'post-start 3', 'post-end 3']);
+    // The segments ran in the workers (their logs went into the tars post_iter.sh made).
+    expect(workers.map((w) => w.output).join('')).toMatch(/serving run/);
+  }, 300_000);
 });
 
 describe('propagator.options.source (env.sh)', () => {
