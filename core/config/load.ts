@@ -8,7 +8,7 @@ import { schemaProblems } from './schema-problems.js';
 import { weYamlSchema, type WeYaml } from './schema.js';
 import { parseBasisStatesFile, parseTargetStatesFile, requireAuxrefFolders } from './state-files.js';
 import { normalise } from './states.js';
-import type { BinMapperConfig, RunConfig } from './types.js';
+import type { BinMapperConfig, ClusterConfig, RunConfig } from './types.js';
 import { YamlSource } from './yaml-source.js';
 
 /** Where a path written in we.yaml points, both absolute and as shown to the user in messages. */
@@ -94,6 +94,10 @@ async function loadTargetStates(cfg: WeYaml, ctx: ConfigContext): Promise<Target
   return parseTargetStatesFile(await ctx.readReferenced(['target_states', 'file'], file), file.shown, cfg.pcoord.ndim);
 }
 
+function toClusterConfig({ template, tries, margin, profiles, ...defaults }: NonNullable<WeYaml['cluster']>): ClusterConfig {
+  return { template, tries, ...(margin !== undefined ? { margin } : {}), defaults, profiles };
+}
+
 async function toRunConfig(cfg: WeYaml, ctx: ConfigContext): Promise<RunConfig> {
   const { work_manager: wm, store, resampling } = cfg;
   return {
@@ -115,6 +119,7 @@ async function toRunConfig(cfg: WeYaml, ctx: ConfigContext): Promise<RunConfig> 
     maxIterations: cfg.max_iterations,
     ...(cfg.max_wallclock !== undefined ? { maxWallclock: cfg.max_wallclock } : {}),
     seed: cfg.seed,
+    ...(cfg.cluster ? { cluster: toClusterConfig(cfg.cluster) } : {}),
   };
 }
 

@@ -162,6 +162,36 @@ const resampling = closedObject({
   }
 });
 
+/** What one allocation asks SLURM for; `sbatch` holds any further options (a QOS, a GPU request, `--clusters`). */
+const allocationFields = {
+  partition: nonEmptyString('a partition name').optional(),
+  account: nonEmptyString('an account name').optional(),
+  nodes: intAtLeast(1).optional(),
+  time: wallclock.optional(),
+  sbatch: z
+    .array(z.string().regex(/^-/, { error: "expected an sbatch option starting with '-', such as --qos=high" }), {
+      error: 'expected a list of sbatch options',
+    })
+    .default([]),
+};
+
+const cluster = closedObject({
+  ...allocationFields,
+  /** `local`, `redis` (scripts/slurm/<name>.sh) or the path of a template of the user's own. */
+  template: nonEmptyString("'local', 'redis' or the path of a batch script template").default('local'),
+  /** Allocations in a row that may fail before the chain gives up (1: no resubmission). */
+  tries: intAtLeast(1).default(3),
+  /** Time kept back from each allocation's limit for `we run` to stop and write; default min(5 min, 10%). */
+  margin: wallclock.optional(),
+  profiles: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a profile name of letters, digits, _ . -' }),
+      closedObject(allocationFields),
+      { error: 'expected a mapping of profile names to {partition, account, nodes, time, sbatch}' },
+    )
+    .default({}),
+});
+
 export const weYamlObject = closedObject({
   pcoord: closedObject({
     ndim: intAtLeast(1),
@@ -201,6 +231,7 @@ export const weYamlObject = closedObject({
   max_iterations: intAtLeast(1),
   max_wallclock: wallclock.optional(),
   seed: intAtLeast(0, 'an integer from 0 to 2^53-1'),
+  cluster: cluster.optional(),
 });
 
 export type WeYaml = z.output<typeof weYamlObject>;
