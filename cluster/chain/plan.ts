@@ -43,11 +43,15 @@ function byLink(jobs: readonly Job[]): Map<number, Job[]> {
   return links;
 }
 
-/** Failed links since the last one that did its work; links still open or cancelled by `we` don't count. */
-function trailingFailures(links: Map<number, Job[]>): { count: number; last?: Job } {
+/**
+ * Failed links before link `upTo`, back to the last one that did its work; links still open or cancelled by
+ * `we` don't count, nor do links after a running one (a successor that could not be queued is not a failure of
+ * the allocation that runs).
+ */
+function failuresBefore(links: Map<number, Job[]>, upTo: number): { count: number; last?: Job } {
   let count = 0;
   let last: Job | undefined;
-  for (const link of [...links.keys()].sort((a, b) => b - a)) {
+  for (const link of [...links.keys()].filter((l) => l < upTo).sort((a, b) => b - a)) {
     const jobs = links.get(link)!;
     const outcome = outcomeOf(jobs);
     if (outcome === 'done') break;
@@ -80,12 +84,12 @@ export function planChain(chain: Chain, jobs: readonly Job[], run: RunProgress):
     return { cancel: cancelAll(reason), ...(running.length === 0 ? { end: { state: 'completed', reason } } : {}) };
   }
   const links = byLink(jobs);
-  if (running.length === 0) {
-    const failures = trailingFailures(links);
-    if (failures.count >= chain.tries) {
-      const reason = `${failures.count} allocation(s) in a row failed; the last: job ${failures.last?.slurmId ?? '-'}: ${failures.last?.reason ?? 'unknown'}`;
-      return { cancel: cancelAll(reason), end: { state: 'failed', reason } };
-    }
+  // An allocation queued behind one that failed may already run when that failure is seen: if it was one try
+  // too many, it is stopped too.
+  const failures = failuresBefore(links, running.length ? Math.max(...running.map((j) => j.link)) : Infinity);
+  if (failures.count >= chain.tries) {
+    const reason = `${failures.count} allocation(s) in a row failed; the last: job ${failures.last?.slurmId ?? '-'}: ${failures.last?.reason ?? 'unknown'}`;
+    return { cancel: cancelAll(reason, running), end: { state: 'failed', reason } };
   }
 
   const lastLink = Math.max(0, ...links.keys());

@@ -10,7 +10,9 @@
 # you keep running, which then outlives every allocation); otherwise one started here, on the first node, for
 # this allocation only, with a password made up for it and its data in slurm/redis/ (append-only file), so
 # that the next allocation's server starts from what this one held. A server inside the allocation needs
-# nothing set up beforehand and is gone with the allocation; its password never leaves the job's environment.
+# nothing set up beforehand and is gone with the allocation. The workers read the URL (and so the password)
+# from their environment; the driver gets it on its command line (`we run --redis`), which `ps` shows to
+# other users of the first node where /proc is not mounted with hidepid.
 set -uo pipefail
 we() { {{we}} "$1" --config {{config}} "${@:2}"; }
 export -f we
@@ -43,10 +45,10 @@ if [ -z "${WE_REDIS_URL:-}" ]; then
   done
 fi
 
-# One worker per node, each taking as many segments at once as its node has slots (work_manager.slots).
-# --overlap lets the workers share the first node with the driver.
+# One worker per node (it takes the server from WE_REDIS_URL and one task per core; add --gpus 0,1,... for one
+# segment per GPU). --overlap lets the workers share the first node with the driver.
 srun --overlap --nodes="$SLURM_JOB_NUM_NODES" --ntasks-per-node=1 --kill-on-bad-exit=0 \
-  bash -c 'we worker --redis "$WE_REDIS_URL" --node "$SLURMD_NODENAME"' &
+  bash -c 'we worker --node "$SLURMD_NODENAME"' &
 workers=$!
 
 we run --redis "$WE_REDIS_URL" "${limit[@]}"
