@@ -3,12 +3,13 @@
  * profile (--dry-run), and the mistakes they refuse before anything is submitted.
  */
 import { describe, expect, it } from 'vitest';
-import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseConfigText } from '../core/config/load.js';
 import { WeError } from '../core/errors.js';
 import { renderBatchScript } from '../cluster/batch-script.js';
+import { JobStore } from '../cluster/store/job-store.js';
 import { repoRoot, we } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -89,6 +90,27 @@ describe('we submit without submitting', () => {
   });
 });
 
+describe('we jobs without SLURM to ask', () => {
+  it('shows the allocations as last stored, warns and exits 1', async () => {
+    const dir = await initialised();
+    mkdirSync(join(dir, 'slurm'));
+    const store = new JobStore(join(dir, 'slurm/jobs.sqlite'));
+    store.transaction(() => {
+      const chain = store.addChain({ tries: 3, margin: null, profiles: [{ name: 'a', args: [] }] });
+      const job = store.addJob({ chain, link: 1, profile: 'a', after: null, args: () => [] });
+      store.updateJob(job, { state: 'PD', slurmId: '4242' });
+    });
+    store.close();
+    // A PATH with node and nothing else: no squeue.
+    const bin = tempDir('bin');
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const jobs = await we(['jobs'], dir, { PATH: bin });
+    expect(jobs.exitCode).toBe(1);
+    expect(jobs.stderr).toMatch(/^we: warning: the allocations could not be brought up to date \(squeue not found on the PATH: .*\); as last stored:/);
+    expect(jobs.stdout).toMatch(/^chain 1: active; profiles a; tries 3\nalloc +profile +job +state.*\n1 +a +4242 +PD/);
+  });
+});
+
 describe('the cluster section of we.yaml and batch script templates', () => {
   const BASE = `pcoord: {ndim: 1, len: 3}
 binning: {mapper: {type: rectilinear, boundaries: [[-.inf, 1, .inf]]}, target_counts: 1}
@@ -124,7 +146,7 @@ seed: 1
 
   it('points at the line of a mistake in it', async () => {
     expect(await errorOf('cluster:\n  profiles:\n    a: {partition: a, time: 90}\n')).toMatch(/^we\.yaml:9:29: cluster\.profiles\.a\.time: expected a duration/);
-    expect(await errorOf('cluster:\n  tires: 3\n')).toMatch(/^we\.yaml:8:3: unknown key 'tires'; did you mean 'tries'\?/);
+    expect(await errorOf('cluster:\n  trys: 3\n')).toMatch(/^we\.yaml:8:3: cluster: unknown key 'trys'; did you mean 'tries'\?/);
     expect(await errorOf('cluster:\n  sbatch: [qos=high]\n')).toMatch(/cluster\.sbatch\[0\]: expected an sbatch option starting with '-'/);
   });
 

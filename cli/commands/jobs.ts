@@ -49,37 +49,50 @@ async function begin(tracker: ChainTracker): Promise<void> {
   console.log(formatWallclock(allowed.seconds));
 }
 
-async function show(tracker: ChainTracker, json: boolean): Promise<boolean> {
-  await tracker.poll();
+/** Whether a chain is still active, and whether SLURM could be asked. */
+async function show(tracker: ChainTracker, json: boolean): Promise<{ active: boolean; updated: boolean }> {
+  let updated = true;
+  try {
+    await tracker.poll();
+  } catch (error) {
+    if (!(error instanceof WeError)) throw error;
+    // slurmctld restarting or a network blip must not end a --watch; the stored state is still worth showing.
+    console.error(`we: warning: the allocations could not be brought up to date (${error.message}); as last stored:`);
+    updated = false;
+  }
   const { chains, jobs } = tracker.snapshot();
   console.log(json ? JSON.stringify({ chains, jobs }, null, 2) : jobsTable(chains, jobs));
-  return chains.some((c) => c.state === 'active');
+  return { active: chains.some((c) => c.state === 'active'), updated };
 }
 
-export async function jobsCommand(configPath: string, action: JobsAction): Promise<void> {
+/** Returns the exit code: 1 when `we jobs` could not ask SLURM (the table is then as last stored). */
+export async function jobsCommand(configPath: string, action: JobsAction): Promise<number> {
   const configFile = resolve(configPath);
   if (action.kind === 'show' && !existsSync(clusterFiles(configFile).store)) {
     console.log(action.json ? JSON.stringify({ chains: [], jobs: [] }) : 'no allocations yet: submit with `we submit`');
-    return;
+    return 0;
   }
   const tracker = openTracker(configFile);
   try {
     switch (action.kind) {
       case 'begin':
-        return await begin(tracker);
+        await begin(tracker);
+        return 0;
       case 'end': {
         const job = await tracker.end(jobIdFromEnvironment('end'), action.exitCode);
         console.error(`job ${job.slurmId} (allocation ${job.link}): ${job.state}${job.reason ? `: ${job.reason}` : ''}`);
-        return;
+        return 0;
       }
       case 'cancel': {
         const chain = await tracker.cancel();
         console.log(`chain ${chain.id} cancelled`);
-        return;
+        return 0;
       }
       case 'show': {
         // --watch polls until no chain is active, so that a script can wait for the run with it.
-        while ((await show(tracker, action.json)) && action.watchSeconds !== undefined) {
+        for (;;) {
+          const { active, updated } = await show(tracker, action.json);
+          if (!active || action.watchSeconds === undefined) return updated ? 0 : 1;
           await new Promise((r) => setTimeout(r, action.watchSeconds! * 1000));
           console.log('');
         }
