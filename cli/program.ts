@@ -11,6 +11,8 @@ import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { truncateCommand } from './commands/truncate.js';
 import { workerCommand } from './commands/worker.js';
+import { submitCommand } from './commands/submit.js';
+import { jobsCommand } from './commands/jobs.js';
 import { commandLineError } from './command-line-error.js';
 
 /** In the order `we --help` lists them. */
@@ -22,6 +24,8 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   pcoordCommand,
   extractCommand,
   workerCommand,
+  submitCommand,
+  jobsCommand,
 ];
 
 export function buildProgram() {
@@ -34,12 +38,17 @@ export function buildProgram() {
     .exitOverride((error) => {
       throw commandLineError(error, 'we');
     });
-  for (const make of COMMANDS) {
-    const command = make().copyInheritedSettings(program);
-    command.exitOverride((error) => {
-      throw commandLineError(error, `we ${command.name()}`);
-    });
-    program.addCommand(command);
-  }
+  for (const make of COMMANDS) program.addCommand(inheriting(make(), program, 'we'));
   return program;
+}
+
+/** A command (and its subcommands: `we jobs cancel`) with the program's output and error handling. */
+function inheriting(command: CommandUnknownOpts, parent: CommandUnknownOpts, parentPath: string): CommandUnknownOpts {
+  const path = `${parentPath} ${command.name()}`;
+  command.copyInheritedSettings(parent);
+  command.exitOverride((error) => {
+    throw commandLineError(error, path);
+  });
+  for (const sub of command.commands) inheriting(sub, command, path);
+  return command;
 }

@@ -56,16 +56,18 @@ describe('we submit without submitting', () => {
     expect((await we(['submit', '--dry-run'], fresh)).stderr).toMatch(/no status file: run `we init` first/);
 
     const dir = await initialised();
-    const cases: [string[], RegExp][] = [
-      [['--profile', 'gpu'], /we\.yaml: --profile: no profile 'gpu' in we\.yaml \(cluster\.profiles has a, b\)/],
-      [['--partition', 'x'], /--partition: names one partition, but 2 profiles are chosen \(a, b\); pick one with --profile/],
-      [['--nodes', '2'], /profile 'a' asks for 2 nodes, but the local template runs segments on the first node only: use --template redis/],
-      [['--time', '90'], /--time: expected HH:MM:SS or D-HH:MM:SS above zero, got '90'/],
-      [['--template', 'pbs'], /cluster\.template: no built-in template 'pbs' \(expected local or redis/],
+    // Exit status 2 for a command line that cannot be read, 1 for one that asks for what cannot be done.
+    const cases: [string[], number, RegExp][] = [
+      [['--profile', 'gpu'], 1, /we\.yaml: --profile: no profile 'gpu' in we\.yaml \(cluster\.profiles has a, b\)/],
+      [['--partition', 'x'], 1, /--partition: names one partition, but 2 profiles are chosen \(a, b\); pick one with --profile/],
+      [['--nodes', '2'], 1, /profile 'a' asks for 2 nodes, but the local template runs segments on the first node only: use --template redis/],
+      [['--template', 'pbs'], 1, /cluster\.template: no built-in template 'pbs' \(expected local or redis/],
+      [['--time', '90'], 2, /--time: expected HH:MM:SS or D-HH:MM:SS, got '90'/],
+      [['--time', '00:00:00'], 2, /--time: expected a time limit above zero, got '00:00:00'/],
     ];
-    for (const [flags, message] of cases) {
+    for (const [flags, status, message] of cases) {
       const result = await we(['submit', '--dry-run', ...flags], dir);
-      expect(result.exitCode, flags.join(' ')).toBe(1);
+      expect(result.exitCode, flags.join(' ')).toBe(status);
       expect(result.stderr).toMatch(message);
     }
     expect(existsSync(join(dir, 'slurm/job.sh'))).toBe(false);
@@ -85,7 +87,9 @@ describe('we submit without submitting', () => {
     const dir = await initialised();
     const begin = await we(['jobs', 'begin'], dir, { SLURM_JOB_ID: '' });
     expect(begin.stderr).toMatch(/`we jobs begin` is run by the batch script inside a job \(SLURM_JOB_ID is not set\)/);
-    expect((await we(['jobs', 'end', 'x'], dir)).stderr).toMatch(/jobs end: expected an exit code 0-255, got 'x'/);
+    const end = await we(['jobs', 'end', 'x'], dir);
+    expect(end.exitCode).toBe(2);
+    expect(end.stderr).toMatch(/jobs end: expected an exit code 0-255, got 'x'/);
     expect((await we(['jobs'], dir)).stdout).toBe('no allocations yet: submit with `we submit`');
   });
 });

@@ -1,104 +1,60 @@
-/**
- * `we jobs`: the simulation's SLURM allocations, brought up to date from squeue on every call (or every N
- * seconds with --watch); `we jobs cancel` stops the chain. `we jobs begin` and `we jobs end CODE` are the
- * steps the batch script runs at the start and end of each allocation.
- */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { WeError } from '../../core/errors.js';
-import { formatWallclock } from '../../core/config/wallclock.js';
-import { runAllowance } from '../../cluster/allocation-time.js';
-import { openTracker } from '../../cluster/open-tracker.js';
-import { clusterFiles } from '../../cluster/simulation-files.js';
-import { Slurm } from '../../cluster/slurm/slurm-commands.js';
-import type { ChainTracker } from '../../cluster/chain/tracker.js';
-import { jobsTable } from '../jobs-table.js';
+/** `we jobs`: the simulation's SLURM allocations; its subcommands stop the chain or are run by the job script. */
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { configOption, examplesHelp } from '../command-parts.js';
+import { UsageError } from '../usage-error.js';
+import { positiveInteger } from '../values.js';
+import type { JobsAction } from '../actions/jobs.js';
 
-export type JobsAction =
-  | { kind: 'show'; json: boolean; watchSeconds?: number }
-  | { kind: 'cancel' }
-  | { kind: 'begin' }
-  | { kind: 'end'; exitCode: number };
-
-function jobIdFromEnvironment(action: string): string {
-  const id = process.env.SLURM_JOB_ID;
-  if (!id) throw new WeError(`\`we jobs ${action}\` is run by the batch script inside a job (SLURM_JOB_ID is not set)`);
-  return id;
+function exitCode(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 255) throw new UsageError(`jobs end: expected an exit code 0-255, got '${text}'`);
+  return Number(text);
 }
 
-/** Prints how long `we run` may take, or nothing when this job is not to run it. */
-async function begin(tracker: ChainTracker): Promise<void> {
-  const slurmId = jobIdFromEnvironment('begin');
-  const row = process.env.WE_JOB_ROW ? Number(process.env.WE_JOB_ROW) : undefined;
-  const verdict = await tracker.begin(slurmId, row);
-  const what = `job ${slurmId} (allocation ${verdict.job.link}, profile ${verdict.job.profile})`;
-  if (!verdict.run) {
-    console.error(`${what} stands down: ${verdict.reason}`);
-    return;
-  }
-  const clock = await new Slurm().clock(slurmId);
-  const allowed = runAllowance(clock, verdict.chain.margin);
-  if (allowed === undefined) {
-    console.error(`${what} runs without a time limit`);
-    console.log('unlimited');
-    return;
-  }
-  console.error(
-    `${what}: we run may take ${formatWallclock(allowed.seconds)} (limit ${formatWallclock(clock.limit!)}, margin ${formatWallclock(allowed.margin)})`,
-  );
-  console.log(formatWallclock(allowed.seconds));
+async function act(config: string, action: JobsAction): Promise<void> {
+  process.exitCode = await (await import('../actions/jobs.js')).jobs(config, action);
 }
 
-/** Whether a chain is still active, and whether SLURM could be asked. */
-async function show(tracker: ChainTracker, json: boolean): Promise<{ active: boolean; updated: boolean }> {
-  let updated = true;
-  try {
-    await tracker.poll();
-  } catch (error) {
-    if (!(error instanceof WeError)) throw error;
-    // slurmctld restarting or a network blip must not end a --watch; the stored state is still worth showing.
-    console.error(`we: warning: the allocations could not be brought up to date (${error.message}); as last stored:`);
-    updated = false;
-  }
-  const { chains, jobs } = tracker.snapshot();
-  console.log(json ? JSON.stringify({ chains, jobs }, null, 2) : jobsTable(chains, jobs));
-  return { active: chains.some((c) => c.state === 'active'), updated };
-}
-
-/** Returns the exit code: 1 when `we jobs` could not ask SLURM (the table is then as last stored). */
-export async function jobsCommand(configPath: string, action: JobsAction): Promise<number> {
-  const configFile = resolve(configPath);
-  if (action.kind === 'show' && !existsSync(clusterFiles(configFile).store)) {
-    console.log(action.json ? JSON.stringify({ chains: [], jobs: [] }) : 'no allocations yet: submit with `we submit`');
-    return 0;
-  }
-  const tracker = openTracker(configFile);
-  try {
-    switch (action.kind) {
-      case 'begin':
-        await begin(tracker);
-        return 0;
-      case 'end': {
-        const job = await tracker.end(jobIdFromEnvironment('end'), action.exitCode);
-        console.error(`job ${job.slurmId} (allocation ${job.link}): ${job.state}${job.reason ? `: ${job.reason}` : ''}`);
-        return 0;
-      }
-      case 'cancel': {
-        const chain = await tracker.cancel();
-        console.log(`chain ${chain.id} cancelled`);
-        return 0;
-      }
-      case 'show': {
-        // --watch polls until no chain is active, so that a script can wait for the run with it.
-        for (;;) {
-          const { active, updated } = await show(tracker, action.json);
-          if (!active || action.watchSeconds === undefined) return updated ? 0 : 1;
-          await new Promise((r) => setTimeout(r, action.watchSeconds! * 1000));
-          console.log('');
-        }
-      }
-    }
-  } finally {
-    tracker.close();
-  }
+export function jobsCommand(): CommandUnknownOpts {
+  const jobs = new Command('jobs')
+    .summary('the allocations of `we submit` (NS, PD, R, D, F, CA), brought up to date from squeue')
+    .description(
+      'Asks squeue about every open allocation of the simulation, records what changed in slurm/jobs.sqlite and ' +
+        'lets the chain go on (an allocation that failed before it could queue its successor is resubmitted), ' +
+        'then prints them: NS not submitted, PD pending, R running, D done, F failed, CA cancelled by `we` (not ' +
+        'needed). Exit status 1 when SLURM could not be asked (the table is then as last stored).',
+    )
+    .addOption(configOption())
+    .option('--json', 'print the chains and jobs as JSON, for scripts', false)
+    .addOption(new Option('--watch <seconds>', 'again every so many seconds, until no chain is active').argParser(positiveInteger('--watch')))
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { does: 'where the chain is', run: 'we jobs' },
+        { does: 'follow it until it ends, every 10 minutes', run: 'we jobs --watch 600' },
+        { does: 'stop it', run: 'we jobs cancel' },
+      ]),
+    )
+    .action(async ({ config, json, watch }) => act(config, { kind: 'show', json, ...(watch !== undefined ? { watchSeconds: watch } : {}) }));
+  jobs
+    .command('cancel')
+    .summary("stop the chain: cancel its pending and running jobs")
+    .addOption(configOption())
+    .action(async ({ config }) => act(config, { kind: 'cancel' }));
+  jobs
+    .command('begin')
+    .summary("the job script's first step: claim the allocation, queue the next, print how long `we run` may take")
+    .description(
+      'Run by slurm/job.sh as an allocation starts (SLURM_JOB_ID set). Prints the --max-wallclock for `we run` ' +
+        "(the job's time left less the margin) or 'unlimited'; prints nothing when this job is not to run it " +
+        "(another profile's job runs this allocation, the chain has ended, or the run is complete).",
+    )
+    .addOption(configOption())
+    .action(async ({ config }) => act(config, { kind: 'begin' }));
+  jobs
+    .command('end')
+    .summary("the job script's last step: record how `we run` ended")
+    .argument('<exit-code>', "`we run`'s exit status", exitCode)
+    .addOption(configOption())
+    .action(async (code, { config }) => act(config, { kind: 'end', exitCode: code }));
+  return jobs;
 }

@@ -1,71 +1,57 @@
-/** `we submit`: writes the simulation's batch script and submits the first allocation of a chain to SLURM. */
-import { mkdir } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../core/config/load.js';
-import { WeError } from '../../core/errors.js';
-import { shellQuote, templateFile, writeBatchScript } from '../../cluster/batch-script.js';
-import { resolveProfiles, type SubmitFlags } from '../../cluster/profiles.js';
-import { clusterFiles } from '../../cluster/simulation-files.js';
-import { openTracker } from '../../cluster/open-tracker.js';
+/** `we submit`: the simulation as a chain of SLURM allocations. */
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { configOption, examplesHelp } from '../command-parts.js';
+import { UsageError } from '../usage-error.js';
+import { positiveInteger, wallclockSeconds } from '../values.js';
 
-export interface SubmitOptions extends SubmitFlags {
-  template?: string;
-  tries?: number;
-  /** Write the script and print the sbatch command lines without submitting. */
-  dryRun: boolean;
+function timeLimit(text: string): number {
+  const seconds = wallclockSeconds('--time')(text);
+  if (seconds === 0) throw new UsageError(`--time: expected a time limit above zero, got '${text}'`);
+  return seconds;
 }
 
-/** scripts/slurm/ of this installation, and the entry point jobs start `we` with (from dist/cli/commands/). */
-const TEMPLATES_DIR = fileURLToPath(new URL('../../../scripts/slurm/', import.meta.url));
-const WE_ENTRY = fileURLToPath(new URL('../we.js', import.meta.url));
-
-export async function submitCommand(configPath: string, options: SubmitOptions): Promise<void> {
-  const configFile = resolve(configPath);
-  const config = await loadConfig(configFile);
-  const files = clusterFiles(configFile);
-  const profiles = resolveProfiles(config.cluster, options, configFile);
-  const template = options.template ?? config.cluster?.template ?? 'local';
-  const multiNode = profiles.find((p) => p.nodes > 1);
-  if (template === 'local' && multiNode) {
-    throw new WeError(
-      `profile '${multiNode.name}' asks for ${multiNode.nodes} nodes, but the local template runs segments on the first node only: ` +
-        'use --template redis (a worker on every node)',
-    );
-  }
-  const tracker = openTracker(configFile);
-  try {
-    const refusal = await tracker.refusal();
-    if (refusal) throw refusal;
-    await mkdir(files.logs, { recursive: true });
-    await writeBatchScript(templateFile(template, TEMPLATES_DIR, files.simRoot), files.script, {
-      we: [process.execPath, WE_ENTRY].map(shellQuote).join(' '),
-      config: shellQuote(configFile),
-      sim_root: shellQuote(files.simRoot),
+export function submitCommand(): CommandUnknownOpts {
+  return new Command('submit')
+    .summary('submit a chain of SLURM allocations that runs the simulation to max_iterations')
+    .description(
+      'Writes slurm/job.sh (from a template in scripts/slurm/) and submits the first allocation to every profile ' +
+        "of we.yaml's cluster section. Each allocation runs `we run` for its time limit less a margin and queues " +
+        'the next one (--dependency=afterany) as it starts; the first job of a profile to start runs it and the ' +
+        "other profiles' jobs are cancelled. A failed allocation is retried up to cluster.tries times in a row; the " +
+        'chain stops itself once max_iterations is reached. Flags override we.yaml for this chain.',
+    )
+    .addOption(configOption())
+    .addOption(
+      new Option('--profile <name>', 'submit to this profile of cluster.profiles; repeat for several (default: every profile)')
+        .argParser((name: string, chosen: string[] | undefined) => [...(chosen ?? []), name]),
+    )
+    .addOption(new Option('--nodes <N>', "nodes per allocation (default: we.yaml's, else SLURM's)").argParser(positiveInteger('--nodes')))
+    .addOption(new Option('--time <HH:MM:SS>', "time limit per allocation, D-HH:MM:SS too (default: we.yaml's, else the partition's)").argParser(timeLimit))
+    .addOption(new Option('--partition <name>', "the partition, for one profile (default: we.yaml's, else SLURM's)"))
+    .addOption(new Option('--account <name>', "the account to charge (default: we.yaml's, else SLURM's)"))
+    .addOption(
+      new Option('--template <name>', "batch script: 'local' (one node), 'redis' (a worker per node) or a file (default: cluster.template, else local)"),
+    )
+    .addOption(new Option('--tries <N>', 'failed allocations in a row before the chain gives up (default: cluster.tries, else 3)').argParser(positiveInteger('--tries')))
+    .option('--dry-run', 'write slurm/job.sh and print the sbatch commands without submitting', false)
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { does: "12-hour allocations on one node of partition gpu, charged to chm155", run: 'we submit --time 12:00:00 --partition gpu --account chm155' },
+        { does: 'the profiles of we.yaml, one of them only', run: 'we submit --profile backfill' },
+        { does: 'see what would be submitted', run: 'we submit --dry-run' },
+      ]),
+    )
+    .action(async ({ config, profile, nodes, time, partition, account, template, tries, dryRun }) => {
+      await (await import('../actions/submit.js')).submit(config, {
+        profiles: profile ?? [],
+        ...(nodes !== undefined ? { nodes } : {}),
+        ...(time !== undefined ? { time } : {}),
+        ...(partition !== undefined ? { partition } : {}),
+        ...(account !== undefined ? { account } : {}),
+        ...(template !== undefined ? { template } : {}),
+        ...(tries !== undefined ? { tries } : {}),
+        dryRun,
+      });
     });
-    const script = relative(process.cwd(), files.script) || files.script;
-    if (options.dryRun) {
-      for (const p of profiles) console.log(`sbatch ${[...p.args, script].map(shellQuote).join(' ')}    # profile ${p.name}`);
-      return;
-    }
-    const jobs = await tracker.start(
-      profiles.map(({ name, args }) => ({ name, args })),
-      options.tries ?? config.cluster?.tries ?? 3,
-      config.cluster?.margin ?? null,
-    );
-    if (!jobs.some((j) => j.slurmId !== null)) {
-      const chain = tracker.snapshot().chains.at(-1);
-      throw new WeError(`no allocation could be submitted: ${chain?.reason ?? jobs.at(-1)?.reason ?? 'unknown'}`);
-    }
-    for (const job of jobs) {
-      console.log(
-        job.slurmId !== null
-          ? `submitted job ${job.slurmId} (profile ${job.profile}): allocation ${job.link}`
-          : `profile ${job.profile}: not submitted: ${job.reason}`,
-      );
-    }
-    console.log(`the allocations run ${script}; follow them with \`we jobs\``);
-  } finally {
-    tracker.close();
-  }
 }
