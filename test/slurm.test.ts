@@ -37,6 +37,12 @@ function firstIterations(dump: unknown, n: number): Record<string, unknown> {
 }
 
 const unavailable = slurmUnavailable();
+/** The redis template needs the Redis work manager's `we worker` and a redis-server to start. */
+const noWorkers = !existsSync(join(repoRoot, 'dist/cli/commands/worker.js'))
+  ? '`we worker` is not built'
+  : !existsSync('/usr/bin/redis-server')
+    ? 'redis-server is not installed'
+    : undefined;
 
 describe.skipIf(unavailable)(`SLURM allocations${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let slurm: LocalSlurm;
@@ -184,6 +190,31 @@ describe.skipIf(unavailable)(`SLURM allocations${unavailable ? ` (skipped: ${una
     expect(await pendingInSlurm()).toBe('');
     expect(firstIterations(await h5pyJson(DUMP_RUN, join(dir, 'west.h5')), 3)).toEqual(firstIterations(await reference, 3));
   }, CHAIN_TIMEOUT);
+
+  it.skipIf(noWorkers)(
+    `runs the redis template: a Redis server started in the allocation, the driver and a \`we worker\` per node through srun${noWorkers ? ` (skipped: ${noWorkers})` : ''}`,
+    async () => {
+      const dir = simulationCopy('slurm-redis');
+      writeFileSync(join(dir, 'we.yaml'), readFileSync(join(dir, 'we.yaml'), 'utf8').replace(`max_iterations: ${MAX_ITERATIONS}`, 'max_iterations: 3'));
+      expect((await we(['init'], dir)).exitCode).toBe(0);
+      const submit = await we(['submit', '--profile', 'a', '--template', 'redis'], dir, { ...slurm.env, WE_REDIS_URL: '' });
+      expect(submit.exitCode, submit.all).toBe(0);
+
+      const end = await watchToTheEnd(dir);
+      expect(end.chains.at(-1)!.state).toBe('completed');
+      const ran = expectOneRunPerAllocation(end.jobs);
+      expect(ran.every((j) => j.state === 'D')).toBe(true);
+      expect(ran.at(-1)!.nextIteration).toBe(4);
+      // The server kept its data beside the simulation and is gone with the allocation.
+      const conf = readFileSync(join(dir, `slurm/redis/redis-${ran[0].slurmId}.conf`), 'utf8');
+      expect(conf).toMatch(/^requirepass [0-9a-f]{64}$/m);
+      expect(existsSync(join(dir, 'slurm/redis/appendonlydir'))).toBe(true);
+      const port = /^port (\d+)$/m.exec(conf)![1];
+      expect((await execa('redis-cli', ['-p', port, 'ping'], { reject: false })).exitCode).not.toBe(0);
+      expect(firstIterations(await h5pyJson(DUMP_RUN, join(dir, 'west.h5')), 3)).toEqual(firstIterations(await reference, 3));
+    },
+    CHAIN_TIMEOUT,
+  );
 
   it('resubmits an allocation that failed before its script ran, up to the tries, then ends the chain as failed', async () => {
     const dir = await simulation('slurm-tries');

@@ -30,7 +30,7 @@ redis_pid=
 if [ -z "${WE_REDIS_URL:-}" ]; then
   mkdir -p slurm/redis
   password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  port=$((20000 + SLURM_JOB_ID % 20000))
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
   # The password goes in a file only this user can read, not on a command line that `ps` shows.
   umask 077
   printf 'port %s\nbind * -::*\nrequirepass %s\ndir %s\nappendonly yes\nsave ""\n' \
