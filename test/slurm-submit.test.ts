@@ -94,7 +94,21 @@ describe('we submit without submitting', () => {
   });
 });
 
-describe('we jobs without SLURM to ask', () => {
+describe('we jobs and we submit without SLURM to ask', () => {
+  /** A PATH with node and nothing else: no sbatch, no squeue. */
+  function pathWithoutSlurm(): string {
+    const bin = tempDir('bin');
+    symlinkSync(process.execPath, join(bin, 'node'));
+    return bin;
+  }
+
+  it('we submit says no allocation could be submitted, and why', async () => {
+    const dir = await initialised();
+    const submit = await we(['submit', '--profile', 'a', '--tries', '1'], dir, { PATH: pathWithoutSlurm() });
+    expect(submit.exitCode).toBe(1);
+    expect(submit.stderr).toMatch(/no allocation could be submitted: 1 allocation\(s\) in a row failed; the last: job -: sbatch not found on the PATH/);
+  });
+
   it('shows the allocations as last stored, warns and exits 1', async () => {
     const dir = await initialised();
     mkdirSync(join(dir, 'slurm'));
@@ -105,10 +119,7 @@ describe('we jobs without SLURM to ask', () => {
       store.updateJob(job, { state: 'PD', slurmId: '4242' });
     });
     store.close();
-    // A PATH with node and nothing else: no squeue.
-    const bin = tempDir('bin');
-    symlinkSync(process.execPath, join(bin, 'node'));
-    const jobs = await we(['jobs'], dir, { PATH: bin });
+    const jobs = await we(['jobs'], dir, { PATH: pathWithoutSlurm() });
     expect(jobs.exitCode).toBe(1);
     expect(jobs.stderr).toMatch(/^we: warning: the allocations could not be brought up to date \(squeue not found on the PATH: .*\); as last stored:/);
     expect(jobs.stdout).toMatch(/^chain 1: active; profiles a; tries 3\nalloc +profile +job +state.*\n1 +a +4242 +PD/);
