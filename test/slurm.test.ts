@@ -4,7 +4,7 @@
  * allocations of one minute with a 30 s margin, and its west.h5 compared with a local run's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Chain, Job } from '../cluster/store/job-store.js';
@@ -201,7 +201,8 @@ describe.skipIf(unavailable)(`SLURM allocations${unavailable ? ` (skipped: ${una
       expect(submit.exitCode, submit.all).toBe(0);
 
       const end = await watchToTheEnd(dir);
-      expect(end.chains.at(-1)!.state).toBe('completed');
+      const logs = readdirSync(join(dir, 'slurm/logs')).map((f) => `${f}:\n${readFileSync(join(dir, 'slurm/logs', f), 'utf8')}`);
+      expect(end.chains.at(-1)!.state, [end.chains.at(-1)!.reason, ...logs].join('\n')).toBe('completed');
       const ran = expectOneRunPerAllocation(end.jobs);
       expect(ran.every((j) => j.state === 'D')).toBe(true);
       expect(ran.at(-1)!.nextIteration).toBe(4);

@@ -15,7 +15,9 @@
 # other users of the first node where /proc is not mounted with hidepid.
 set -uo pipefail
 we() { {{we}} "$1" --config {{config}} "${@:2}"; }
-export -f we
+# A worker serves whatever runs the server announces: it takes no we.yaml.
+we_worker() { {{we}} worker "$@"; }
+export -f we_worker
 cd {{sim_root}} || exit
 
 trap 'echo "$(date -Is) SIGTERM: waiting for we run to stop" >&2' TERM
@@ -48,7 +50,7 @@ fi
 # One worker per node (it takes the server from WE_REDIS_URL and one task per core; add --gpus 0,1,... for one
 # segment per GPU). --overlap lets the workers share the first node with the driver.
 srun --overlap --nodes="$SLURM_JOB_NUM_NODES" --ntasks-per-node=1 --kill-on-bad-exit=0 \
-  bash -c 'we worker --node "$SLURMD_NODENAME"' &
+  bash -c 'we_worker --node "$SLURMD_NODENAME"' &
 workers=$!
 
 we run --redis "$WE_REDIS_URL" "${limit[@]}"
