@@ -1,5 +1,5 @@
 /** `we jobs` as a table: the latest chain's allocations, one line per job, and a line for each earlier chain. */
-import type { Chain, Job } from '../cluster/store/job-store.js';
+import type { Chain, Job } from '../plugins/cluster/store/job-store.js';
 
 function clock(iso: string | null): string {
   return iso ? new Date(iso).toTimeString().slice(0, 8) : '-';

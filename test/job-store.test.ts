@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { JobStore } from '../cluster/store/job-store.js';
+import { JobStore } from '../plugins/cluster/store/job-store.js';
 import { repoRoot } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -23,7 +23,7 @@ describe('the job store', () => {
     const path = join(tempDir('job-store'), 'jobs.sqlite');
     const store = new JobStore(path);
     const chain = store.transaction(() => store.addChain({ tries: 3, margin: null, profiles: [] }));
-    const module = join(repoRoot, 'dist/cluster/store/job-store.js');
+    const module = join(repoRoot, 'dist/plugins/cluster/store/job-store.js');
     const writers = ['a', 'b', 'c', 'd'].map((profile) => execa('node', ['--input-type=module', '-e', WRITER, module, path, String(chain), profile]));
     for (const writer of await Promise.all(writers)) expect(writer.exitCode).toBe(0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planChain, type RunProgress } from '../cluster/chain/plan.js';
-import type { Chain, Job, JobState } from '../cluster/store/job-store.js';
+import { planChain, type RunProgress } from '../plugins/cluster/chain/plan.js';
+import type { Chain, Job, JobState } from '../plugins/cluster/store/job-store.js';
 
 const going: RunProgress = { complete: false, nextIteration: 3, summary: 'next iteration 3, max_iterations 8' };
 const complete: RunProgress = { complete: true, nextIteration: 9, summary: 'next iteration 9, max_iterations 8' };

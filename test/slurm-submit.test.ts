@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseConfigText } from '../core/config/load.js';
 import { WeError } from '../core/errors.js';
-import { renderBatchScript } from '../cluster/batch-script.js';
-import { JobStore } from '../cluster/store/job-store.js';
+import { renderBatchScript } from '../plugins/cluster/batch-script.js';
+import { JobStore } from '../plugins/cluster/store/job-store.js';
 import { repoRoot, we } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 

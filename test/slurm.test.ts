@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { Chain, Job } from '../cluster/store/job-store.js';
+import type { Chain, Job } from '../plugins/cluster/store/job-store.js';
 import { repoRoot, we, weBin } from './helpers/cli.js';
 import { DUMP_RUN, h5pyJson } from './helpers/h5py.js';
 import { gone } from './helpers/processes.js';

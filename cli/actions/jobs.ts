@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WeError } from '../../core/errors.js';
 import { formatWallclock } from '../../core/config/wallclock.js';
-import { runAllowance } from '../../cluster/allocation-time.js';
-import { openTracker } from '../../cluster/open-tracker.js';
-import { clusterFiles } from '../../cluster/simulation-files.js';
-import { Slurm } from '../../cluster/slurm/slurm-commands.js';
-import type { ChainTracker } from '../../cluster/chain/tracker.js';
+import { runAllowance } from '../../plugins/cluster/allocation-time.js';
+import { openTracker } from '../../plugins/cluster/open-tracker.js';
+import { clusterFiles } from '../../plugins/cluster/simulation-files.js';
+import { Slurm } from '../../plugins/cluster/slurm/slurm-commands.js';
+import type { ChainTracker } from '../../plugins/cluster/chain/tracker.js';
 import { jobsTable } from '../jobs-table.js';
 
 export type JobsAction =

@@ -4,10 +4,10 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../core/config/load.js';
 import { WeError } from '../../core/errors.js';
-import { shellQuote, templateFile, writeBatchScript } from '../../cluster/batch-script.js';
-import { resolveProfiles, type SubmitFlags } from '../../cluster/profiles.js';
-import { clusterFiles } from '../../cluster/simulation-files.js';
-import { openTracker } from '../../cluster/open-tracker.js';
+import { shellQuote, templateFile, writeBatchScript } from '../../plugins/cluster/batch-script.js';
+import { resolveProfiles, type SubmitFlags } from '../../plugins/cluster/profiles.js';
+import { clusterFiles } from '../../plugins/cluster/simulation-files.js';
+import { openTracker } from '../../plugins/cluster/open-tracker.js';
 
 export interface SubmitOptions extends SubmitFlags {
   template?: string;

@@ -4,8 +4,8 @@
  * the same on a login node and inside a job.
  */
 import { execFile } from 'node:child_process';
-import { WeError } from '../../core/errors.js';
-import { parseWallclock } from '../../core/config/wallclock.js';
+import { WeError } from '../../../core/errors.js';
+import { parseWallclock } from '../../../core/config/wallclock.js';
 
 /** A job as squeue reports it. */
 export interface SlurmJob {

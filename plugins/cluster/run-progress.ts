@@ -1,6 +1,6 @@
 /** How far the simulation has got, from we.yaml and we-status.json (never west.h5, which a run may hold). */
-import { loadConfig } from '../core/config/load.js';
-import { readStatus, statusPath } from '../core/driver/status.js';
+import { loadConfig } from '../../core/config/load.js';
+import { readStatus, statusPath } from '../../core/driver/status.js';
 import type { RunProgress } from './chain/plan.js';
 
 export async function readRunProgress(configFile: string): Promise<RunProgress> {

@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { failureReason, WeError } from '../core/errors.js';
-import { writeFileAtomic } from '../plugins/staging/atomic-file.js';
+import { failureReason, WeError } from '../../core/errors.js';
+import { writeFileAtomic } from '../staging/atomic-file.js';
 
 export const BUILTIN_TEMPLATES = ['local', 'redis'] as const;
 

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { failureReason, WeError } from '../../core/errors.js';
+import { failureReason, WeError } from '../../../core/errors.js';
 
 /** NS not submitted, PD pending, R running, D done, F failed, CA cancelled by `we` (not needed). */
 export type JobState = 'NS' | 'PD' | 'R' | 'D' | 'F' | 'CA';

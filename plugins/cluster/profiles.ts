@@ -1,8 +1,8 @@
 /** The profiles a chain submits to, from we.yaml's `cluster` section and `we submit`'s flags. */
-import { WeError } from '../core/errors.js';
-import { formatWallclock } from '../core/config/wallclock.js';
-import { suggestKey } from '../core/config/unknown-keys.js';
-import type { AllocationRequest, ClusterConfig } from '../core/config/types.js';
+import { WeError } from '../../core/errors.js';
+import { formatWallclock } from '../../core/config/wallclock.js';
+import { suggestKey } from '../../core/config/unknown-keys.js';
+import type { AllocationRequest, ClusterConfig } from '../../core/config/types.js';
 import type { Profile } from './store/job-store.js';
 
 /** What `we submit` was told on its command line; a flag wins over we.yaml. */

@@ -9,7 +9,7 @@
  * cancelled before scancel runs and recorded (NS) before sbatch runs, so a crash in between leaves a job that
  * stands down when it starts, or a recorded submission that the next poll finds again by its comment.
  */
-import { WeError } from '../../core/errors.js';
+import { WeError } from '../../../core/errors.js';
 import { FINAL_STATES, now, type Chain, type Job, type JobStore, type Profile } from '../store/job-store.js';
 import type { Slurm, SlurmJob } from '../slurm/slurm-commands.js';
 import { phaseOf } from '../slurm/job-states.js';

@@ -1,6 +1,6 @@
 /** How long `we run` may take in an allocation, so that it stops, and writes, before SLURM kills the job. */
-import { WeError } from '../core/errors.js';
-import { formatWallclock } from '../core/config/wallclock.js';
+import { WeError } from '../../core/errors.js';
+import { formatWallclock } from '../../core/config/wallclock.js';
 import type { JobClock } from './slurm/slurm-commands.js';
 
 /** Seconds left of the job's limit less the margin (cluster.margin, else 10% of the limit, at most 5 minutes). */
