@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, we, weBin } from './helpers/cli.js';
-import { gone } from './helpers/processes.js';
+import { gone, processesWithEnv } from './helpers/processes.js';
 import { h5pyJson } from './helpers/h5py.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 function flakySim(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'we-flaky-'));
+  const dir = tempDir('flaky');
   cpSync(join(repoRoot, 'test/fixtures/flaky-sim'), dir, { recursive: true });
+  return dir;
+}
+
+/** flaky-sim with `slots` slots and as many walkers per bin, so that iteration 1 fills every slot. */
+function flakySimWithSlots(slots: number): string {
+  const dir = flakySim();
+  const config = readFileSync(join(dir, 'we.yaml'), 'utf8').replace('slots: 2', `slots: ${slots}`).replace('target_counts: 2', `target_counts: ${slots}`);
+  writeFileSync(join(dir, 'we.yaml'), config);
   return dir;
 }
 
@@ -75,4 +84,28 @@ describe('failing segments with a real run script', () => {
     expect(resumed.exitCode, resumed.all).toBe(0);
     expect(resumed.stdout).toMatch(/completed: reached iteration limit 4/);
   });
+
+  for (const slots of [2, 4]) {
+    it(`with ${slots} slots, a final failure stops the other slots' scripts and exits 1 at once`, async () => {
+      const dir = flakySimWithSlots(slots);
+      expect((await we(['init'], dir)).exitCode).toBe(0);
+      writeFileSync(join(dir, 'fail-one-hang-rest'), String(slots - 1));
+      const tag = randomUUID();
+      // The other slots' scripts sleep 120 s; a run that waited for them (or hung) would hit this timeout.
+      const failed = await execa('node', [weBin, 'run'], { cwd: dir, reject: false, all: true, env: { WE_TEST_TAG: tag }, timeout: 60_000 });
+      const exited = Date.now() / 1000;
+      expect(failed.timedOut, failed.all).toBe(false);
+      expect(failed.exitCode, failed.all).toBe(1);
+      expect(failed.stderr).toMatch(/iteration 1, segment 0 failed after 3 attempt\(s\)/);
+      const sleepers = readdirSync(dir).filter((f) => f.startsWith('sleeper-'));
+      expect(sleepers).toHaveLength(slots - 1);
+      // Measured in bench/failure-exit.ts; here only "long before the sleeps would end", for a loaded machine.
+      const failedAt = Number(readFileSync(join(dir, 'failed-at'), 'utf8'));
+      expect(exited - failedAt).toBeLessThan(30);
+      for (const file of sleepers) expect(await gone(Number(readFileSync(join(dir, file), 'utf8')))).toBe(true);
+      // No launcher, script or sleep of that run is left (all inherited the tag).
+      expect(await processesWithEnv('WE_TEST_TAG', tag)).toEqual([]);
+      expect(JSON.parse(readFileSync(join(dir, 'we-status.json'), 'utf8')).state).toBe('failed');
+    });
+  }
 });

@@ -23,22 +23,34 @@ export class LocalWorkManager implements WorkManager {
   ): Promise<ResultOf<K>[]> {
     const total = tasks.reduce((s, t) => s + taskSize(kind, t), 0);
     const results: ResultOf<K>[] = new Array(tasks.length);
+    // The first task to fail for good cancels the others (their scripts' process groups are killed) rather than
+    // leaving them to run, or to retry, behind a run that has already failed.
+    const stop = new AbortController();
+    const slotSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
     let next = 0;
     let done = 0;
     let busySeconds = 0;
     const started = performance.now();
     const slot = async (slotIndex: number): Promise<void> => {
       while (next < tasks.length) {
-        signal?.throwIfAborted();
+        slotSignal.throwIfAborted();
         const index = next++;
         const taskStarted = performance.now();
-        results[index] = await this.runWithRetries(kind, tasks[index], slotIndex, signal);
+        results[index] = await this.runWithRetries(kind, tasks[index], slotIndex, slotSignal);
         busySeconds += (performance.now() - taskStarted) / 1000;
         done += taskSize(kind, tasks[index]);
         onProgress?.({ done, total });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.ctx.slots, tasks.length) }, (_, k) => slot(k)));
+    const slots = Array.from({ length: Math.min(this.ctx.slots, tasks.length) }, (_, k) =>
+      slot(k).catch((error: unknown) => {
+        stop.abort(error);
+        throw error;
+      }),
+    );
+    // Every slot has ended before the run goes on to fail or close: nothing is left running behind it.
+    await Promise.allSettled(slots);
+    if (stop.signal.aborted) throw stop.signal.reason;
     const slotSeconds = (this.ctx.slots * (performance.now() - started)) / 1000;
     this.occupancy = { busySeconds, slotSeconds, busyFraction: slotSeconds > 0 ? Math.min(1, busySeconds / slotSeconds) : 0 };
     return results;
