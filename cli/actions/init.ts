@@ -1,8 +1,8 @@
 import { openRun } from '../open-run.js';
 import { initializeRun } from '../../core/driver/initialize.js';
 
-export async function init(configPath: string, force: boolean): Promise<void> {
-  const ctx = await openRun(configPath);
+export async function init(configPath: string, force: boolean, forceUnlock: boolean): Promise<void> {
+  const ctx = await openRun(configPath, { forceUnlock });
   try {
     const journal = await initializeRun(ctx, force);
     const p = journal.prepared;

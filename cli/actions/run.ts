@@ -8,6 +8,8 @@ export interface RunFlags {
   maxWallclock?: number;
   /** Run through `we worker`s on this Redis server, whatever work_manager we.yaml names. */
   redis?: string;
+  /** Take the simulation's lock even from a holder that cannot be checked from here. */
+  forceUnlock?: boolean;
 }
 
 /** Returns the process exit code: 0 when the run ended or stopped at a limit, 128 + signal when interrupted. */
@@ -22,7 +24,7 @@ export async function run(configPath: string, flags: RunFlags): Promise<number> 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const ctx = await openRun(configPath, flags.redis);
+  const ctx = await openRun(configPath, { forceUnlock: flags.forceUnlock ?? false, ...(flags.redis !== undefined ? { redisUrl: flags.redis } : {}) });
   const reporter = createReporter(process.stderr);
   const lastIteration = flags.maxIterations ?? ctx.config.maxIterations;
   try {
@@ -30,6 +32,8 @@ export async function run(configPath: string, flags: RunFlags): Promise<number> 
       ...(flags.maxIterations !== undefined ? { maxIterations: flags.maxIterations } : {}),
       ...(flags.maxWallclock !== undefined ? { maxWallclock: flags.maxWallclock } : {}),
       signal: controller.signal,
+      // Someone may have taken the lock with --force-unlock, believing this run gone: then write nothing more.
+      beforeCommit: () => ctx.lock.assertHeld(),
       hooks: [ctx.propagatorHooks],
       onIterationStart: (i, n) => reporter.iterationStart(i, n),
       onProgress: (i, p) => reporter.segments(i, p),

@@ -1,6 +1,6 @@
 /** `we init`: WESTPA's w_init. */
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { configOption, examplesHelp } from '../command-parts.js';
+import { configOption, examplesHelp, forceUnlockOption } from '../command-parts.js';
 
 export function initCommand(): CommandUnknownOpts {
   return new Command('init')
@@ -12,6 +12,7 @@ export function initCommand(): CommandUnknownOpts {
     )
     .addOption(configOption())
     .option('--force', 'replace an existing west.h5 (and its journal) instead of refusing', false)
+    .addOption(forceUnlockOption())
     .addHelpText(
       'after',
       examplesHelp([
@@ -19,7 +20,7 @@ export function initCommand(): CommandUnknownOpts {
         { does: 'start over, replacing west.h5', run: 'we init --force -c sims/odld/we.yaml' },
       ]),
     )
-    .action(async ({ config, force }) => {
-      await (await import('../actions/init.js')).init(config, force);
+    .action(async ({ config, force, forceUnlock }) => {
+      await (await import('../actions/init.js')).init(config, force, forceUnlock);
     });
 }

@@ -17,6 +17,8 @@ import { faultPoint } from './fault-injection.js';
 
 export interface IterationEvents {
   onProgress?(iteration: number, progress: WorkProgress): void;
+  /** Last call before the journal and the store are written; throwing leaves both as they were. */
+  beforeCommit?(): void;
 }
 
 export async function runIteration(
@@ -121,6 +123,7 @@ export async function runIteration(
     history: journal.history.concat(summarise(N, prepared.weight, recycling.flux, iterationSeconds)),
     lastRecord: { prepared, completed },
   };
+  events.beforeCommit?.();
   writeJournal(ctx.journalFile, next);
   faultPoint('journaled', N);
   const record: IterationRecord = { prepared, completed, next: step.next };
