@@ -78,7 +78,7 @@ describe('one writer per simulation: the lock on west.h5', () => {
     expect(await h5pyJson(OPENS, join(dir, 'west.h5'))).toEqual({ current: 23, groups: 23, summary: 23 });
   });
 
-  it('takes over the lock of a holder killed with SIGKILL; meanwhile status reads and truncate refuses', async () => {
+  it('takes over the lock of a holder killed with SIGKILL; meanwhile status reads and truncate refuses; then status says the process is gone', async () => {
     const dir = fixture('flaky-sim');
     expect((await we(['init'], dir)).exitCode).toBe(0);
     writeFileSync(join(dir, 'hang'), '');
@@ -98,6 +98,11 @@ describe('one writer per simulation: the lock on west.h5', () => {
     engine.kill('SIGKILL');
     expect((await engine).signal).toBe('SIGKILL');
     expect(existsSync(lockFile(dir)), 'a killed holder leaves its lock').toBe(true);
+    // we-status.json still says running; `we status` sees that its process is gone.
+    expect(JSON.parse(readFileSync(join(dir, 'we-status.json'), 'utf8')).state).toBe('running');
+    const afterKill = await we(['status'], dir);
+    expect(afterKill.stdout).toMatch(new RegExp(`^state +stopped \\(process gone: pid ${engine.pid} ended`, 'm'));
+    expect(JSON.parse((await we(['status', '--json'], dir)).stdout)).toMatchObject({ state: 'stopped', pid: engine.pid, host: hostname() });
     rmSync(join(dir, 'hang'));
     const resumed = await we(['run'], dir);
     expect(resumed.exitCode, resumed.all).toBe(0);

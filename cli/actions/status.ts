@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../../core/config/load.js';
-import { readStatus, statusPath } from '../../core/driver/status.js';
+import { currentStatus, readStatus, statusPath } from '../../core/driver/status.js';
 import type { BrokerStatus } from '../../plugins/work-managers/redis/broker-status.js';
 
 /**
@@ -9,7 +9,7 @@ import type { BrokerStatus } from '../../plugins/work-managers/redis/broker-stat
  */
 export async function showStatus(configPath: string, json: boolean): Promise<void> {
   const config = await loadConfig(resolve(configPath));
-  const status = readStatus(statusPath(config.store.path));
+  const status = currentStatus(readStatus(statusPath(config.store.path)));
   const broker = status.broker ? await brokerRows(status.broker, config.file) : undefined;
   if (json) {
     console.log(JSON.stringify(broker ? { ...status, redis: broker.status ?? { error: broker.error } } : status, null, 2));
@@ -30,7 +30,7 @@ export async function showStatus(configPath: string, json: boolean): Promise<voi
     ...(status.slotOccupancy?.length
       ? [['slots busy (last iterations)', status.slotOccupancy.map((o) => `${o.iteration}: ${(100 * o.busyFraction).toFixed(1)}%`).join(', ')] as [string, string]]
       : []),
-    ['updated', `${status.updated} (pid ${status.pid})`],
+    ['updated', `${status.updated} (pid ${status.pid}${status.host ? ` on ${status.host}` : ''})`],
     ...(broker?.rows ?? []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
