@@ -67,6 +67,8 @@ export interface SegmentTask {
   startPoints: Float64Array;
   /** For segments starting from an initial state: that state and its basis state. */
   initialStates: { istateId: number; basisStateId: number; auxref: string }[];
+  /** Retries of this task so far in this run (absent: the first attempt), e.g. to keep each attempt's log. */
+  attempt?: number;
 }
 
 export interface SegmentResult {

@@ -35,6 +35,9 @@ describe('failing segments with a real run script', () => {
     const run = await we(['run'], dir);
     expect(run.exitCode, run.all).toBe(0);
     expect(existsSync(join(dir, 'failed-once-2-1'))).toBe(true);
+    // The failed attempt's log is kept beside the retry's.
+    expect(readFileSync(join(dir, 'seg_logs/iter_000002_seg_000001.log'), 'utf8')).toBe('transient failure\n');
+    expect(readFileSync(join(dir, 'seg_logs/iter_000002_seg_000001.log.1'), 'utf8')).toBe('');
     expect(run.stdout).toMatch(/completed: reached iteration limit 4/);
     // Two slots: every segment learns which one runs it, as WESTPA's WM_PROCESS_INDEX.
     const slots = readFileSync(join(dir, 'slots.log'), 'utf8').trim().split('\n');
@@ -49,7 +52,12 @@ describe('failing segments with a real run script', () => {
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toMatch(/iteration 3, segment \d+ failed after 3 attempt\(s\)/);
     expect(failed.stderr).toMatch(/exit code 9|exited with code 9|code 9/);
-    expect(failed.stderr).toMatch(/seg_logs\/iter_000003_seg_\d{6}\.log/);
+    // The error names the last attempt's log; every attempt's is kept.
+    const segment = /iteration 3, segment (\d+) failed/.exec(failed.stderr)![1].padStart(6, '0');
+    expect(failed.stderr).toContain(`seg_logs/iter_000003_seg_${segment}.log.2: iteration 3, segment`);
+    for (const log of ['.log', '.log.1', '.log.2']) {
+      expect(readFileSync(join(dir, `seg_logs/iter_000003_seg_${segment}${log}`), 'utf8')).toMatch(/engine crashed/);
+    }
     expect(failed.stderr).toMatch(/engine crashed: segmentation fault in pmemd/);
     const status = JSON.parse(readFileSync(join(dir, 'we-status.json'), 'utf8'));
     expect(status.state).toBe('failed');

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import type { ResultOf, SlotOccupancy, TaskKind, TaskOf, WorkManager, WorkManagerContext, WorkProgress } from '../../core/plugins.js';
-import { WeError } from '../../core/errors.js';
-import { describeTask, taskSize } from '../../core/work/tasks.js';
+import { PermanentError, WeError } from '../../core/errors.js';
+import { asAttempt, describeTask, taskSize } from '../../core/work/tasks.js';
 import { parsePluginOptions } from '../options.js';
 
 const LocalOptions = z.object({}).strict();
@@ -64,11 +64,13 @@ export class LocalWorkManager implements WorkManager {
   ): Promise<ResultOf<K>> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.ctx.local.run(kind, task, signal, slot);
+        return await this.ctx.local.run(kind, asAttempt(kind, task, attempt), signal, slot);
       } catch (error) {
         if (signal?.aborted) throw error;
-        if (attempt >= this.ctx.retries) {
-          throw new WeError(`${describeTask(kind, task)} failed after ${attempt + 1} attempt(s): ${(error as Error).message}`);
+        const permanent = error instanceof PermanentError;
+        if (permanent || attempt >= this.ctx.retries) {
+          const notRetried = permanent && attempt < this.ctx.retries ? ' (not retried: a retry would fail the same way)' : '';
+          throw new WeError(`${describeTask(kind, task)} failed after ${attempt + 1} attempt(s)${notRetried}: ${(error as Error).message}`);
         }
       }
     }

@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
-import { WeError } from '../../../core/errors.js';
+import { PermanentError, WeError } from '../../../core/errors.js';
 import type { AcceptedHere, Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
 import { Random, Stream } from '../../../core/random.js';
 import { assertSucceeded } from './child-failure.js';
@@ -123,7 +123,8 @@ class ExecutablePropagator implements Propagator {
     const returns = this.returnDir.files(`iter${sixDigits(iteration, 'iteration')}-seg${sixDigits(segId, 'segment id')}`, this.options.datasets);
     const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
     const logStem = join(this.logsDir, `iter_${sixDigits(iteration, 'iteration')}_seg_${sixDigits(segId, 'segment id')}`);
-    const logPath = `${logStem}.log`;
+    // Every attempt's output is kept: .log, then .log.1, .log.2 for retries; an error names the last one's.
+    const logPath = task.attempt ? `${logStem}.log.${task.attempt}` : `${logStem}.log`;
     const outcome = await this.runScript(
       this.runseg,
       slot,
@@ -181,7 +182,7 @@ class ExecutablePropagator implements Propagator {
     const { ndim } = this.ctx.pcoord;
     const model = await this.progressCoordinate();
     if (model.ndim !== ndim) {
-      throw new WeError(`${files[0].context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, files[0].path);
+      throw new PermanentError(`${files[0].context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, files[0].path);
     }
     const points = await model.fromFiles(files.map((f) => f.path));
     points.forEach((p, i) => {
