@@ -86,11 +86,15 @@ describe('failing segments with a real run script', () => {
     await engine;
     // The launchers see the engine's pipe close and kill their scripts' process groups.
     for (const file of sleepers()) expect(await gone(Number(readFileSync(join(dir, file), 'utf8')))).toBe(true);
+    // The killed engine could not remove its return-file directory; the next engine does.
+    const abandoned = () => readdirSync('/dev/shm').filter((f) => f.startsWith(`we-returns-${engine.pid}-`));
+    expect(abandoned()).toHaveLength(1);
 
     rmSync(join(dir, 'hang'));
     const resumed = await we(['run'], dir);
     expect(resumed.exitCode, resumed.all).toBe(0);
     expect(resumed.stdout).toMatch(/completed: reached iteration limit 4/);
+    expect(abandoned()).toEqual([]);
   });
 
   for (const slots of [2, 4]) {

@@ -2,6 +2,8 @@ import { openRun } from '../open-run.js';
 import { runSimulation } from '../../core/driver/run.js';
 import { createReporter } from '../progress.js';
 import { warnOnStderr } from '../warning.js';
+import { readJournal } from '../../core/driver/journal.js';
+import type { RunContext } from '../../core/driver/run-context.js';
 
 export interface RunFlags {
   maxIterations?: number;
@@ -45,9 +47,26 @@ export async function run(configPath: string, flags: RunFlags): Promise<number> 
     reporter.done();
     console.log(`${outcome.state}: ${outcome.reason}; ${outcome.iterationsRun} iteration(s) run, next is ${outcome.journal.iteration}`);
     return outcome.state === 'stopped' && signalCode ? signalCode : 0;
+  } catch (error) {
+    await settleAfterFailure(ctx);
+    throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await ctx.close();
+  }
+}
+
+/**
+ * After a failure, tells the propagator what is durable as the journal on disk says (an iteration whose journal
+ * was written is committed by the next run without being propagated again), so that node-local outputs of the
+ * failed iteration go and those of a durable one are gathered, rather than left in /tmp.
+ */
+async function settleAfterFailure(ctx: RunContext): Promise<void> {
+  try {
+    const journal = readJournal(ctx.journalFile);
+    if (journal) await ctx.iterationsDurable(journal.iteration);
+  } catch {
+    // Best effort, behind the error being reported: the next `we run` settles whatever is left before it starts.
   }
 }
