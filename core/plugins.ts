@@ -11,6 +11,7 @@ import type {
   WalkerSet,
 } from './types.js';
 import type { Random } from './random.js';
+import type { SpaceNeed } from './free-space.js';
 
 // ---------- binning ----------
 
@@ -305,9 +306,15 @@ export interface Store {
   initialize(run: RunDefinition, first: PreparedIteration, force: boolean): Promise<void>;
   /**
    * Writes iteration N's results and prepares N+1; the iteration pointer advances last. Idempotent: calling it
-   * again after an interrupted call leaves the same file.
+   * again after an interrupted call leaves the same file. A call that fails leaves the store as it was before it
+   * (or, after a crash, as the next call to any method finds and restores it).
    */
   commit(record: IterationRecord, binhash: string): Promise<void>;
+  /**
+   * The most a commit of `record` may add to the store's file system, so that the driver can refuse the
+   * iteration, writing nothing, when it is not free. Absent: the store needs no local space.
+   */
+  spaceNeeded?(record: IterationRecord): SpaceNeed;
   /** The iteration the store says is current (last completed + 1). */
   currentIteration(): Promise<number>;
   /**

@@ -124,9 +124,11 @@ export async function runIteration(
     lastRecord: { prepared, completed },
   };
   events.beforeCommit?.();
-  writeJournal(ctx.journalFile, next);
-  faultPoint('journaled', N);
   const record: IterationRecord = { prepared, completed, next: step.next };
+  // Neither is written unless both fit: a full disk stops the run here with nothing half written.
+  const storeNeed = ctx.store.spaceNeeded?.(record);
+  writeJournal(ctx.journalFile, next, storeNeed ? [storeNeed] : []);
+  faultPoint('journaled', N);
   await ctx.store.commit(record, ctx.binhash);
   faultPoint('committed', N);
   return next;

@@ -91,7 +91,11 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
     return finish('completed', `reached iteration limit ${lastIteration}`);
   } catch (error) {
     if (options.signal?.aborted) return finish('stopped', `stopped by signal during iteration ${journal.iteration}`);
-    writeStatus(ctx, journal, 'failed', (error as Error).message, figures());
+    try {
+      writeStatus(ctx, journal, 'failed', (error as Error).message, figures());
+    } catch {
+      // (A full disk.) The failure itself is what to report; `we status` sees that this process has ended.
+    }
     throw error;
   }
 }

@@ -2,10 +2,10 @@
  * we-status.json beside the store: what `we status` and other tools read while a run holds west.h5
  * (WESTPA users resorted to a side file for the same reason, westpa#588). Replaced atomically.
  */
-import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Journal, IterationSummary } from './journal.js';
-import { WeError } from '../errors.js';
+import { WeError, failureReason } from '../errors.js';
 import type { SlotOccupancy } from '../plugins.js';
 import { currentProcess, hasEnded, isOnThisHost, type ProcessIdentity } from '../process-identity.js';
 import { weightStats } from '../resampling/weight-checks.js';
@@ -90,8 +90,13 @@ export function writeStatus(
 ): RunStatus {
   const status = buildStatus(ctx, journal, state, message, figures);
   const tmp = `${ctx.statusFile}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(status, null, 2) + '\n');
-  renameSync(tmp, ctx.statusFile);
+  try {
+    writeFileSync(tmp, JSON.stringify(status, null, 2) + '\n');
+    renameSync(tmp, ctx.statusFile);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw new WeError(`cannot be written (${failureReason(error)})`, ctx.statusFile);
+  }
   return status;
 }
 
