@@ -4,6 +4,7 @@ import { loadConfig } from '../core/config/load.js';
 import { createRunContext, type RunContext } from '../core/driver/run-context.js';
 import { lockSimulation, type SimulationLock } from '../core/simulation-lock.js';
 import { builtinPlugins } from '../plugins/registry.js';
+import { warnOnStderr } from './warning.js';
 
 export interface OpenedRun extends RunContext {
   /** Held until close: no other `we` command writes the simulation meanwhile. */
@@ -23,7 +24,7 @@ export async function openRun(configPath: string, options: OpenOptions): Promise
   const lock = lockSimulation(config.store.path, {
     command: ['we', ...process.argv.slice(2)].join(' '),
     forceUnlock: options.forceUnlock,
-    onTakeover: (message) => process.stderr.write(`we: ${message}\n`),
+    onTakeover: warnOnStderr,
   });
   if (options.redisUrl !== undefined) {
     const workManagerOptions = config.workManager.name === 'redis' ? config.workManager.options : {};
