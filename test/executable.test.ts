@@ -131,7 +131,7 @@ describe.each(['python3', 'none'])('launcher: %s', (launcherOption) => {
         PWD_AT_START: dataRef,
         MY_SETTING: '42',
       });
-      expect(env.WEST_PCOORD_RETURN).toMatch(/\/we-returns-\w+\/iter000003-seg000007-\d+\.pcoord$/);
+      expect(env.WEST_PCOORD_RETURN).toMatch(/\/we-returns-\d+-\d+-\w+\/iter000003-seg000007-\d+\.pcoord$/);
       expect(env).not.toHaveProperty('WEST_BSTATE_ID');
       expect(env).not.toHaveProperty('WEST_ISTATE_ID');
       expect(Number(env.WEST_RAND16)).toBeLessThan(2 ** 16);
