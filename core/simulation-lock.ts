@@ -167,9 +167,14 @@ export function lockSimulation(storePath: string, options: LockOptions): Simulat
     command: options.command,
     ...(job ? { job } : {}),
   };
-  mkdirSync(dirname(path), { recursive: true });
   const record = `${path}.${me.token}`;
-  writeFileSync(record, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(record, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+  } catch (error) {
+    unlinkIfPresent(record);
+    throw new WeError(`cannot create the lock (${failureReason(error)})`, path);
+  }
   try {
     let takenOver: string | undefined;
     for (let attempt = 0; ; attempt++) {
