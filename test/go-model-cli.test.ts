@@ -9,6 +9,7 @@ import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
 import { selectAtoms } from '../plugins/trajectory/selection.js';
 import { repoRoot } from './helpers/cli.js';
+import { structure } from './helpers/structures.js';
 
 const goMd = join(repoRoot, 'dist/plugins/engines/go-model/go-md.js');
 const example = join(repoRoot, 'examples/go-chignolin');
@@ -93,7 +94,7 @@ describe('go-md command line (built: npm run build)', () => {
       [[...base, '--steps', '10', '--frames', '2'], /expected exactly one of --start and --restart-in, got neither/],
       [[...base, '--restart-in', 'missing.rst', '--steps', '10', '--frames', '2'], /missing\.rst: cannot read restart/],
       [[...base, '--start', join(repoRoot, 'no-such.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /no-such\.pdb: cannot open \(ENOENT\)/],
-      [[...base, '--start', '/work/shared/data/2JOF-0-c-alpha.pdb', '--seed', '1', '--steps', '10', '--frames', '2'], /2JOF-0-c-alpha\.pdb: holds 20 CA atoms, expected 10/],
+      [[...base, '--start', structure('2JOF-0-c-alpha.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /2JOF-0-c-alpha\.pdb: holds 20 CA atoms, expected 10/],
       [[...base, '--bogus'], /Unknown option '--bogus'/],
       [[...base, '--start', NATIVE, '--seed', '1', '--steps', '10', '--frames', '2', '--atoms', 'heavy'], /--atoms is "heavy", expected ca or backbone/],
     ];

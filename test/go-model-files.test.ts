@@ -13,8 +13,9 @@ import { PS_PER_AKMA } from '../plugins/engines/go-model/units.js';
 import { parseDcd } from '../plugins/trajectory/dcd.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
+import { structure } from './helpers/structures.js';
 
-const NATIVE = '/work/shared/data/CLN025_5AWL_protein.pdb';
+const NATIVE = structure('CLN025_5AWL_protein.pdb');
 const dir = await mkdtemp(join(tmpdir(), 'we-go-files-'));
 
 describe('Go-model output files', () => {

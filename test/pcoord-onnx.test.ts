@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Frames, ProgressCoordinateContext } from '../core/plugins.js';
 import { pcoordCommand } from '../cli/commands/pcoord.js';
 import { createOnnxProgressCoordinate, embedFiles, embedFrames, loadModelPackage, type ModelPackage } from '../plugins/pcoord-onnx/index.js';
+import { structure } from './helpers/structures.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'onnx');
@@ -125,7 +126,7 @@ describe('onnx progress-coordinate plugin', () => {
 
   it('embeds a PDB on its own topology: the selected atoms of a heavy-atom chignolin structure', async () => {
     const pkg = await open(join(ROOT, 'models', 'chignolin-aae'));
-    const [values] = await embedFiles(pkg, [join(ROOT, '..', 'shared', 'data', 'CLN025_5AWL_protein.pdb')]);
+    const [values] = await embedFiles(pkg, [structure('CLN025_5AWL_protein.pdb')]);
     expect(values.length).toBe(2);
     expect(values.every(Number.isFinite)).toBe(true);
   });

@@ -7,9 +7,9 @@ import type { Frames } from '../core/plugins.js';
 import { readDcd } from '../plugins/trajectory/dcd.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
+import { structure } from './helpers/structures.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'trajectory');
-const SHARED_DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
 const fixture = (name: string) => join(FIXTURES, name);
 const expected = JSON.parse(await readFile(fixture('expected.json'), 'utf8')) as {
   nAtoms: number;
@@ -212,10 +212,10 @@ describe('PDB', () => {
     expect(topology.resIds[165]).toBe(10);
   });
 
-  it('reads the shared structures, including an insertion code in column 27 and 28 NMR models', async () => {
-    const calpha = await readPdb(join(SHARED_DATA, 'CLN025-0-c-alpha.pdb'));
+  it('reads the copied wwPDB structures, including an insertion code in column 27 and 28 NMR models', async () => {
+    const calpha = await readPdb(structure('CLN025-0-c-alpha.pdb'));
     expect(calpha.topology.names).toEqual(Array(10).fill('CA'));
-    const trpCage = await readPdb(join(SHARED_DATA, 'TrpCage_2JOF.pdb'));
+    const trpCage = await readPdb(structure('TrpCage_2JOF.pdb'));
     expect([trpCage.frames.nFrames, trpCage.frames.nAtoms]).toEqual([28, 284]);
   });
 
