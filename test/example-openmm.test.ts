@@ -1,19 +1,19 @@
 import { execaSync } from 'execa';
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
 import { repoRoot, we } from './helpers/cli.js';
 import { h5pyJson, systemPython } from './helpers/h5py.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const example = join(repoRoot, 'examples/openmm-chignolin');
 const hasOpenmm = execaSync(systemPython, ['-c', 'import simtk.openmm'], { reject: false }).exitCode === 0;
 
 /** The example copied as examples/<name> beside a link to the repository's models, so `../../models` resolves. */
 function copyWithModels(): string {
-  const root = mkdtempSync(join(tmpdir(), 'we-openmm-'));
+  const root = tempDir('openmm');
   const dir = join(root, 'examples/openmm-chignolin');
   cpSync(example, dir, { recursive: true, filter: (src) => !/west\.h5|we-status|seg_logs|traj_segs/.test(src) });
   symlinkSync(join(repoRoot, 'models'), join(root, 'models'));

@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RefTemplate } from '../plugins/propagators/executable/data-ref.js';
 import { parseExecutableOptions } from '../plugins/propagators/executable/options.js';
 import { checkPcoord } from '../plugins/propagators/executable/pcoord-shape.js';
 import { readTextMatrix } from '../plugins/propagators/executable/text-matrix.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const YAML = '/sim/we.yaml';
 
@@ -61,15 +61,10 @@ describe('data-ref templates', () => {
 
 describe('returned pcoord text', () => {
   async function parse(text: string, rows: number, ndim: number): Promise<number[]> {
-    const dir = await mkdtemp(join(tmpdir(), 'we-matrix-'));
-    try {
-      const path = join(dir, 'pcoord');
-      await writeFile(path, text);
-      const m = await readTextMatrix(path, 'RET', 'seg 1');
-      return Array.from(checkPcoord(m, rows, ndim, 'RET', 'seg 1'));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const path = join(tempDir('matrix'), 'pcoord');
+    await writeFile(path, text);
+    const m = await readTextMatrix(path, 'RET', 'seg 1');
+    return Array.from(checkPcoord(m, rows, ndim, 'RET', 'seg 1'));
   }
 
   it('reads what numpy.loadtxt reads: comments, blank lines, exponents, tabs', async () => {

@@ -1,7 +1,6 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaStructure } from '../plugins/engines/go-model/ca-structure.js';
@@ -10,6 +9,7 @@ import { readFrames } from '../plugins/trajectory/read-frames.js';
 import { selectAtoms } from '../plugins/trajectory/selection.js';
 import { repoRoot } from './helpers/cli.js';
 import { structure } from './helpers/structures.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const goMd = join(repoRoot, 'dist/plugins/engines/go-model/go-md.js');
 const example = join(repoRoot, 'examples/go-chignolin');
@@ -21,7 +21,7 @@ async function run(args: string[], cwd: string, env: Record<string, string> = {}
 
 describe('go-md command line (built: npm run build)', () => {
   it('writes F frames (+ the start with --include-start), a restart and a final PDB', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const dir = tempDir('go-cli');
     const result = await run(
       ['--native', NATIVE, '--start', join(example, 'bstates/0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
         '--pdb-out', 'final.pdb', '--steps', '400', '--frames', '4', '--include-start', '--seed', '4294967295'],
@@ -43,7 +43,7 @@ describe('go-md command line (built: npm run build)', () => {
   });
 
   it('writes backbone atoms rebuilt around the C-alphas with --atoms backbone (DCD and PDB)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const dir = tempDir('go-cli');
     const result = await run(
       ['--native', NATIVE, '--start', join(example, 'bstates/0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
         '--pdb-out', 'final.pdb', '--atoms', 'backbone', '--steps', '100', '--frames', '2', '--seed', '8', '--quiet'],
@@ -67,7 +67,7 @@ describe('go-md command line (built: npm run build)', () => {
   });
 
   it('continues from a restart exactly: 2N steps equal N + restart + N', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const dir = tempDir('go-cli');
     const common = ['--native', NATIVE, '--quiet'];
     const begin = ['--start', join(example, 'bstates/2/bstate.pdb'), '--seed', '31'];
     const whole = await run([...common, ...begin, '--steps', '600', '--frames', '2', '--restart-out', 'whole.rst', '--dcd', 'whole.dcd'], dir);
@@ -85,7 +85,7 @@ describe('go-md command line (built: npm run build)', () => {
   });
 
   it('rejects bad arguments with one line naming the option, exit code 2', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const dir = tempDir('go-cli');
     const base = ['--native', NATIVE, '--restart-out', 'x.rst'];
     const cases: [string[], RegExp][] = [
       [[...base, '--start', NATIVE, '--steps', '10', '--frames', '2'], /--seed is missing, expected a non-negative integer/],
@@ -108,7 +108,7 @@ describe('go-md command line (built: npm run build)', () => {
   });
 
   it("runs as the example's runseg.sh under WESTPA's environment: new trajectory, then continuation", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-runseg-'));
+    const dir = tempDir('go-runseg');
     const parent = join(dir, 'traj_segs/000001/000000');
     const child = join(dir, 'traj_segs/000002/000000');
     await mkdir(parent, { recursive: true });

@@ -1,11 +1,11 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Frames, ProgressCoordinateContext } from '../core/plugins.js';
 import { pcoordCommand } from '../cli/commands/pcoord.js';
 import { createOnnxProgressCoordinate, embedFiles, embedFrames, loadModelPackage, type ModelPackage } from '../plugins/pcoord-onnx/index.js';
 import { structure } from './helpers/structures.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'onnx');
@@ -28,12 +28,8 @@ function context(simRoot: string, ndim = 2): ProgressCoordinateContext {
   return { configFile: join(simRoot, 'we.yaml'), simRoot, ndim };
 }
 
-let scratch: string;
+const scratch = tempDir('pcoord-onnx');
 const opened: ModelPackage[] = [];
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'we-pcoord-onnx-'));
-});
-afterAll(() => rm(scratch, { recursive: true, force: true }));
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((p) => p.close()));
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cpSync, existsSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { execa } from 'execa';
 import { join } from 'node:path';
-import { repoRoot, we, weBin } from './helpers/cli.js';
+import { repoRoot, startWe, we } from './helpers/cli.js';
 import { gone, processesWithEnv } from './helpers/processes.js';
 import { h5pyJson } from './helpers/h5py.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -77,7 +76,7 @@ describe('failing segments with a real run script', () => {
     const dir = flakySim();
     expect((await we(['init'], dir)).exitCode).toBe(0);
     writeFileSync(join(dir, 'hang'), '');
-    const engine = execa('node', [weBin, 'run'], { cwd: dir, reject: false });
+    const engine = startWe(['run'], dir);
     const sleepers = () => readdirSync(dir).filter((f) => f.startsWith('sleeper-'));
     // Two slots: both of iteration 2's first segments hang (waiting up to 60 s: a loaded machine starts the run slowly).
     for (let i = 0; i < 3000 && sleepers().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
@@ -104,7 +103,7 @@ describe('failing segments with a real run script', () => {
       writeFileSync(join(dir, 'fail-one-hang-rest'), String(slots - 1));
       const tag = randomUUID();
       // The other slots' scripts sleep 120 s; a run that waited for them (or hung) would hit this timeout.
-      const failed = await execa('node', [weBin, 'run'], { cwd: dir, reject: false, all: true, env: { WE_TEST_TAG: tag }, timeout: 60_000 });
+      const failed = await we(['run'], dir, { WE_TEST_TAG: tag });
       const exited = Date.now() / 1000;
       expect(failed.timedOut, failed.all).toBe(false);
       expect(failed.exitCode, failed.all).toBe(1);

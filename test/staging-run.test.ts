@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { we } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { readMember } from '../plugins/staging/indexed-tar.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 /**
  * A random walk whose restart file (seg.rst) is the only thing the next iteration reads. The script records

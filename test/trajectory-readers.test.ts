@@ -1,13 +1,13 @@
-import { copyFile, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frames } from '../core/plugins.js';
 import { readDcd } from '../plugins/trajectory/dcd.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
 import { structure } from './helpers/structures.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'trajectory');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -38,13 +38,7 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'we-trajectory-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = tempDir('trajectory');
 
 async function scratchCopy(name: string, as = name): Promise<string> {
   const path = join(scratch, as);

@@ -1,13 +1,13 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WeError } from '../core/errors.js';
 import type { IterationRecord, RunDefinition, StoreContext } from '../core/plugins.js';
 import { Endpoint, IstateStatus, IstateType } from '../core/types.js';
 import type { BasisState, CompletedIteration, InitialState, PcoordShape, PreparedIteration } from '../core/types.js';
 import { WestH5Store, createWestH5Store, openWestH5ForRead } from '../plugins/stores/westh5/index.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 /** Debian's python3 has h5py; the pyenv python3 on PATH does not. */
 const PYTHON = '/usr/bin/python3';
@@ -229,10 +229,9 @@ function scenario(shape: PcoordShape) {
 let dir: string;
 let path: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'westh5-'));
+  dir = tempDir('westh5');
   path = join(dir, 'west.h5');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Binhashes the scenario's records are committed with, in order. */
 const BINHASHES = ['b', 'c', 'd'].map((c) => c.repeat(64));

@@ -1,5 +1,5 @@
 /** Runs the built `we` command as a user would (a real child process). */
-import { execa, type Result } from 'execa';
+import { execa, type Result, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { cpSync } from 'node:fs';
 import { tempDir } from './temp-dir.js';
@@ -8,8 +8,26 @@ import { join } from 'node:path';
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const weBin = join(repoRoot, 'dist/cli/we.js');
 
+const running = new Set<ResultPromise>();
+
+/**
+ * Starts `we` without waiting for it. Every `we` a test starts is killed after its test file (test/setup.ts), so
+ * a test that fails or times out leaves no engine running, writing into a temporary directory already removed.
+ */
+export function startWe(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const child = execa('node', [weBin, ...args], { cwd, env, reject: false, all: true });
+  running.add(child);
+  void child.finally(() => running.delete(child));
+  return child;
+}
+
 export async function we(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
-  return execa('node', [weBin, ...args], { cwd, env, reject: false, all: true });
+  return startWe(args, cwd, env);
+}
+
+export async function killStrayWe(): Promise<void> {
+  for (const child of running) child.kill('SIGKILL');
+  await Promise.all(running);
 }
 
 /** A fresh copy of an example directory in a temporary folder. */
