@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressCoordinate, Propagator, PropagatorContext, SegmentTask } from '../core/plugins.js';
 import { createExecutablePropagator as createPropagator } from '../plugins/propagators/executable/index.js';
 import { makeContext, makeSimRoot } from './fixtures/runseg/sim-context.js';
+import { repoRoot } from './helpers/cli.js';
 import { gone, parentOf } from './helpers/processes.js';
 
 interface Seg {
@@ -140,6 +141,16 @@ describe.each(['python3', 'none'])('launcher: %s', (launcherOption) => {
       expect(BigInt(env.WEST_RAND128)).toBeLessThan(2n ** 128n);
       expect(Number(env.WEST_RANDFLOAT)).toBeGreaterThanOrEqual(0);
       expect(Number(env.WEST_RANDFLOAT)).toBeLessThan(1);
+    });
+
+    it("finds we-go-md by name: this installation's bin/ comes first on the scripts' PATH, before we.yaml's env.PATH", async () => {
+      const root = await simRoot();
+      const ctx = makeContext(root, { len: 1, ndim: 1 });
+      const propagator = await createExecutablePropagator(ctx, { runseg: 'which-engine.sh', env: { PATH: '/opt/site/bin:/usr/bin:/bin' } });
+      await propagator.propagate(makeTask(1, [{ segId: 0, parentId: 0 }]));
+      const [engine, path] = (await readFile(join(root, 'traj_segs/000001/000000/engine.txt'), 'utf8')).trim().split('\n');
+      expect(engine).toBe(join(repoRoot, 'bin', 'we-go-md'));
+      expect(path).toBe(`${join(repoRoot, 'bin')}:/opt/site/bin:/usr/bin:/bin`);
     });
 
     it('points a new trajectory at its initial and basis states, with the basis state as parent data ref', async () => {

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaStructure } from '../plugins/engines/go-model/ca-structure.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
@@ -11,12 +11,13 @@ import { repoRoot } from './helpers/cli.js';
 import { structure } from './helpers/structures.js';
 import { tempDir } from './helpers/temp-dir.js';
 
-const goMd = join(repoRoot, 'dist/plugins/engines/go-model/go-md.js');
+const goMd = join(repoRoot, 'bin/we-go-md');
+const pathWithBin = `${join(repoRoot, 'bin')}${delimiter}${process.env.PATH}`;
 const example = join(repoRoot, 'examples/go-chignolin');
 const NATIVE = join(example, 'native.pdb');
 
 async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return execa('node', [goMd, ...args], { cwd, env, reject: false });
+  return execa(goMd, args, { cwd, env, reject: false });
 }
 
 describe('go-md command line (built: npm run build)', () => {
@@ -114,7 +115,7 @@ describe('go-md command line (built: npm run build)', () => {
     await mkdir(parent, { recursive: true });
     await mkdir(child, { recursive: true });
     const runseg = (env: Record<string, string>) =>
-      execa(join(example, 'runseg.sh'), [], { env: { WEST_SIM_ROOT: example, ...env }, reject: false });
+      execa(join(example, 'runseg.sh'), [], { env: { WEST_SIM_ROOT: example, PATH: pathWithBin, ...env }, reject: false });
     const first = await runseg({
       WEST_CURRENT_SEG_DATA_REF: parent,
       WEST_CURRENT_SEG_INITPOINT_TYPE: 'SEG_INITPOINT_NEWTRAJ',

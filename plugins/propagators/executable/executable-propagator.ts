@@ -17,6 +17,7 @@ import { randomEnv } from './random-env.js';
 import { ReturnFileDir, returnVariable, type ReturnFiles } from './return-files.js';
 import { terminateGroup, type ChildOutcome, type ChildSpec } from './child-process-group.js';
 import { createScriptStarter, type ScriptStarter } from './script-starter.js';
+import { scriptPath } from './script-path.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
 import { SegmentStaging } from './segment-staging.js';
 import { sixDigits } from '../../staging/layout.js';
@@ -72,7 +73,8 @@ export async function createExecutablePropagator(
 }
 
 class ExecutablePropagator implements Propagator {
-  private readonly userEnv: Record<string, string>;
+  /** Every script's variables besides WEST_*: we.yaml's `env`, and PATH with this installation's bin/ first. */
+  private readonly baseEnv: Record<string, string>;
   private model?: Promise<ProgressCoordinate>;
   /** Process groups of the scripts running now. */
   private readonly running = new Set<number>();
@@ -88,7 +90,8 @@ class ExecutablePropagator implements Propagator {
     private readonly staging: SegmentStaging | undefined,
     private readonly starter: ScriptStarter,
   ) {
-    this.userEnv = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
+    const userEnv: Record<string, string> = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
+    this.baseEnv = { ...userEnv, PATH: scriptPath(userEnv.PATH ?? process.env.PATH) };
   }
 
   async propagate(task: SegmentTask, signal?: AbortSignal, slot = 0): Promise<SegmentResult> {
@@ -131,7 +134,7 @@ class ExecutablePropagator implements Propagator {
       {
         file: this.staging?.script(this.runseg) ?? this.runseg,
         cwd: place.dataRef,
-        env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, ...this.slotEnv(slot) },
+        env: { ...this.baseEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, ...this.slotEnv(slot) },
         logPath,
         signal,
       },
@@ -232,7 +235,7 @@ class ExecutablePropagator implements Propagator {
     const rng = new Random(this.ctx.seed, 0, Stream.segmentSeeds, id);
     const logPath = join(this.logsDir, `get_pcoord_bstate_${sixDigits(id, 'basis state id')}.log`);
     const env = {
-      ...this.userEnv,
+      ...this.baseEnv,
       ...randomEnv(rng),
       WEST_SIM_ROOT: this.ctx.simRoot,
       WEST_BSTATE_ID: String(id),
