@@ -102,6 +102,8 @@ export interface PropagatorContext {
   seed: number;
   /** The run's basis states; a basis state's id is its index here. */
   basisStates: readonly BasisState[];
+  /** Absolute folder holding the basis states' auxref folders (WESTPA's bstates/): bstates/, basis_states.folder, or a named set's. */
+  basisStateDir: string;
   /** The node this process runs on, as gathered outputs name it (the host name unless a worker is told otherwise). */
   node: string;
   /** The GPU of each slot, if the worker was given some: run scripts get CUDA_VISIBLE_DEVICES=gpus[slot]. */

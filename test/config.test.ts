@@ -77,6 +77,7 @@ describe('loadConfig: a complete we.yaml', () => {
         { label: 'start8', probability: 0.75, auxref: '0' },
         { label: 'start9', probability: 0.25, auxref: '1' },
       ],
+      basisStateDir: join(dir, 'bstates'),
       targetStates: [{ label: 'bound', pcoord: [1] }],
       propagator: { name: 'odld', options: { sigma2: 0.001 } },
       progressCoordinate: { name: 'onnx', options: { model: 'model.onnx' } },

@@ -14,7 +14,6 @@ describe('executable propagator options', () => {
     expect(parseExecutableOptions({ runseg: 'runseg.sh' }, YAML)).toEqual({
       runseg: 'runseg.sh',
       segment_ref: 'traj_segs/{iter:06d}/{seg:06d}',
-      bstate_ref: 'bstates/{auxref}',
       istate_ref: 'istates/{istate}',
       env: {},
       datasets: [],

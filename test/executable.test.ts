@@ -169,6 +169,16 @@ describe.each(['python3', 'none'])('launcher: %s', (launcherOption) => {
       });
     });
 
+    it("finds a named basis-state set's structures in its own folder, outside the simulation", async () => {
+      const root = await simRoot();
+      const ctx = makeContext(root, { len: 1, ndim: 1 });
+      const setDir = join(repoRoot, 'bstates', 'chignolin');
+      const propagator = await createExecutablePropagator({ ...ctx, basisStateDir: setDir }, { runseg: 'dump-env.sh' });
+      await propagator.propagate(makeTask(1, [{ segId: 4, parentId: -2 }]));
+      const env = await readEnv(join(root, 'traj_segs/000001/000004'));
+      expect(env).toMatchObject({ WEST_BSTATE_DATA_REF: join(setDir, '1'), WEST_PARENT_DATA_REF: join(setDir, '1') });
+    });
+
     it('draws WEST_RAND* from the run seed, iteration and segment: the same on a rerun, different elsewhere', async () => {
       const randoms = async (seed: number, iteration: number, segId: number) => {
         const root = await simRoot();

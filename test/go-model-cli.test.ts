@@ -15,6 +15,7 @@ const goMd = join(repoRoot, 'bin/we-go-md');
 const pathWithBin = `${join(repoRoot, 'bin')}${delimiter}${process.env.PATH}`;
 const example = join(repoRoot, 'examples/go-chignolin');
 const NATIVE = join(example, 'native.pdb');
+const bstates = join(repoRoot, 'bstates/chignolin');
 
 async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
   return execa(goMd, args, { cwd, env, reject: false });
@@ -24,7 +25,7 @@ describe('go-md command line (built: npm run build)', () => {
   it('writes F frames (+ the start with --include-start), a restart and a final PDB', async () => {
     const dir = tempDir('go-cli');
     const result = await run(
-      ['--native', NATIVE, '--start', join(example, 'bstates/0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
+      ['--native', NATIVE, '--start', join(bstates, '0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
         '--pdb-out', 'final.pdb', '--steps', '400', '--frames', '4', '--include-start', '--seed', '4294967295'],
       dir,
     );
@@ -35,7 +36,7 @@ describe('go-md command line (built: npm run build)', () => {
     expect(log.slice(1).map((line) => Number(line.split(' ')[0]))).toEqual([0, 100, 200, 300, 400]);
     const frames = await readFrames(join(dir, 'seg.dcd'));
     expect([frames.nFrames, frames.nAtoms]).toEqual([5, 10]);
-    const start = await readCaStructure(join(example, 'bstates/0/bstate.pdb'));
+    const start = await readCaStructure(join(bstates, '0/bstate.pdb'));
     expect(frames.xyz.subarray(0, 30)).toEqual(Float32Array.from(start.positions));
     const final = await readCaStructure(join(dir, 'final.pdb'));
     for (let k = 0; k < 30; k++) expect(Math.abs(final.positions[k] - frames.xyz[4 * 30 + k])).toBeLessThan(6e-4);
@@ -46,7 +47,7 @@ describe('go-md command line (built: npm run build)', () => {
   it('writes backbone atoms rebuilt around the C-alphas with --atoms backbone (DCD and PDB)', async () => {
     const dir = tempDir('go-cli');
     const result = await run(
-      ['--native', NATIVE, '--start', join(example, 'bstates/0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
+      ['--native', NATIVE, '--start', join(bstates, '0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
         '--pdb-out', 'final.pdb', '--atoms', 'backbone', '--steps', '100', '--frames', '2', '--seed', '8', '--quiet'],
       dir,
     );
@@ -70,7 +71,7 @@ describe('go-md command line (built: npm run build)', () => {
   it('continues from a restart exactly: 2N steps equal N + restart + N', async () => {
     const dir = tempDir('go-cli');
     const common = ['--native', NATIVE, '--quiet'];
-    const begin = ['--start', join(example, 'bstates/2/bstate.pdb'), '--seed', '31'];
+    const begin = ['--start', join(bstates, '2/bstate.pdb'), '--seed', '31'];
     const whole = await run([...common, ...begin, '--steps', '600', '--frames', '2', '--restart-out', 'whole.rst', '--dcd', 'whole.dcd'], dir);
     const first = await run([...common, ...begin, '--steps', '300', '--frames', '1', '--restart-out', 'half.rst', '--dcd', 'half.dcd'], dir);
     const second = await run([...common, '--restart-in', 'half.rst', '--steps', '300', '--frames', '1', '--restart-out', 'rest.rst', '--dcd', 'rest.dcd'], dir);
@@ -119,8 +120,8 @@ describe('go-md command line (built: npm run build)', () => {
     const first = await runseg({
       WEST_CURRENT_SEG_DATA_REF: parent,
       WEST_CURRENT_SEG_INITPOINT_TYPE: 'SEG_INITPOINT_NEWTRAJ',
-      WEST_BSTATE_DATA_REF: join(example, 'bstates/1'),
-      WEST_PARENT_DATA_REF: join(example, 'bstates/1'),
+      WEST_BSTATE_DATA_REF: join(bstates, '1'),
+      WEST_PARENT_DATA_REF: join(bstates, '1'),
       WEST_RAND32: '123456789',
     });
     expect(first.stderr).toBe('');

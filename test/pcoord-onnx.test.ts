@@ -2,7 +2,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Frames, ProgressCoordinateContext } from '../core/plugins.js';
-import { pcoordCommand } from '../cli/commands/pcoord.js';
+import { printPcoords } from '../cli/actions/pcoord.js';
 import { createOnnxProgressCoordinate, embedFiles, embedFrames, loadModelPackage, type ModelPackage } from '../plugins/pcoord-onnx/index.js';
 import { structure } from './helpers/structures.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -150,7 +150,7 @@ describe('onnx progress-coordinate plugin', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
     try {
-      await pcoordCommand(join(ROOT, 'models', 'bba-aae'), [dcd]);
+      await printPcoords(join(ROOT, 'models', 'bba-aae'), [dcd]);
     } finally {
       process.stdout.write = write;
     }

@@ -1,9 +1,13 @@
-/** `we pcoord MODEL FILE...`: what DeepDriveMD's get_pcoord.sh printed, one row per frame, `%.4f` columns. */
+/** `we pcoord --model MODEL FILE...`: what DeepDriveMD's get_pcoord.sh printed, one row per frame, `%.4f` columns. */
+import { WeError } from '../../core/errors.js';
+import { lookUp } from '../../core/named-resources.js';
 import { embedFiles, loadModelPackage } from '../../plugins/pcoord-onnx/index.js';
 
-/** Prints every frame of every file, in order; `modelDir` is a model package directory. */
-export async function printPcoords(modelDir: string, files: string[]): Promise<void> {
-  const pkg = await loadModelPackage(modelDir);
+/** Prints every frame of every file, in order; `model` is a model package's name or directory. */
+export async function printPcoords(model: string, files: string[]): Promise<void> {
+  const lookup = lookUp('models', model, process.cwd());
+  if ('problem' in lookup) throw new WeError(`--model: ${lookup.problem}`);
+  const pkg = await loadModelPackage(lookup.found.abs, {}, lookup.found.shown);
   try {
     const ndim = pkg.description.output.dims.length;
     const lines: string[] = [];

@@ -1,4 +1,4 @@
-/** `we pcoord`: what DeepDriveMD's get_pcoord.sh printed, from the shipped model package. */
+/** `we pcoord`: what DeepDriveMD's get_pcoord.sh printed, from a model package by name or directory. */
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examplesHelp } from '../command-parts.js';
 
@@ -10,11 +10,15 @@ export function pcoordCommand(): CommandUnknownOpts {
         'the encoder mean, as a run does) and prints one row per frame, `%.4f` columns.',
     )
     .argument('<file...>', 'PDB, DCD or AMBER NetCDF files, printed in order')
-    .requiredOption('--model <dir>', 'the model package directory (holding model.yaml)')
+    .requiredOption(
+      '--model <name|dir>',
+      "a model package: a name (./models/<name>, then WE_MODEL_PATH, then the installed ones: `we models` lists them) or a directory holding model.yaml",
+    )
     .addHelpText(
       'after',
       examplesHelp([
-        { does: "a basis state's latent coordinates", run: 'we pcoord --model models/chignolin-aae bstates/0/bstate.pdb' },
+        { does: "a basis state's latent coordinates", run: 'we pcoord --model chignolin-aae bstates/0/bstate.pdb' },
+        { does: 'with a package of your own', run: 'we pcoord --model ./my-aae seg.dcd' },
       ]),
     )
     .action(async (files, { model }) => {

@@ -135,6 +135,11 @@ const basisStatesFile = closedObject({
   folder: nonEmptyString('a folder path').optional(),
 });
 
+/** A shipped or shared set by name (see core/named-resources.ts), or a path to a folder like WESTPA's bstates/. */
+const basisStateSet = closedObject({
+  set: nonEmptyString('a basis-state set name (e.g. chignolin) or the path of a folder holding BASIS_STATES'),
+});
+
 const inlineTargetState = closedObject({ label, pcoord: pointOf('pcoord values') });
 
 const targetStatesFile = closedObject({ file: nonEmptyString('a path to a TSTATE file') });
@@ -206,8 +211,8 @@ export const weYamlObject = closedObject({
     }),
   }),
   basis_states: z.union(
-    [z.array(inlineBasisState).min(1, { error: 'expected at least one basis state' }), basisStatesFile],
-    { error: 'expected a list of basis states or a mapping {file: BASIS_STATES}' },
+    [z.array(inlineBasisState).min(1, { error: 'expected at least one basis state' }), basisStatesFile, basisStateSet],
+    { error: 'expected a list of basis states, a mapping {file: BASIS_STATES} or a mapping {set: NAME}' },
   ),
   target_states: z
     .union([z.array(inlineTargetState), targetStatesFile], {

@@ -56,6 +56,8 @@ export interface RunConfig {
   binning: { mapper: BinMapperConfig; targetCounts: number | number[] };
   /** Probabilities normalised to sum 1. */
   basisStates: BasisState[];
+  /** Absolute folder holding the basis states' auxref folders (WESTPA's bstates/): a set's folder, else bstates/ or basis_states.folder. */
+  basisStateDir: string;
   targetStates: TargetState[];
   propagator: PluginChoice;
   progressCoordinate?: PluginChoice;

@@ -58,12 +58,17 @@ export async function createExecutablePropagator(
       { file, field: `${OPTIONS_FIELD}.pcoord_from`, message: "'trajectory' needs a progress_coordinate model in we.yaml" },
     ]);
   }
-  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref', fields: Parameters<typeof RefTemplate.compile>[1]) =>
-    RefTemplate.compile(options[option], fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
+  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref', written: string, fields: Parameters<typeof RefTemplate.compile>[1]) =>
+    RefTemplate.compile(written, fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
+  const { basisStateDir } = ctx;
   const refs: RefTemplates = {
-    segment: template('segment_ref', ['iter', 'seg']),
-    bstate: template('bstate_ref', ['auxref', 'bstate']),
-    istate: template('istate_ref', ['istate', 'bstate', 'auxref']),
+    segment: template('segment_ref', options.segment_ref, ['iter', 'seg']),
+    // WESTPA's bstates/{auxref}, wherever the basis states are (a named set lives outside the simulation).
+    bstate:
+      options.bstate_ref === undefined
+        ? { render: ({ auxref }) => join(basisStateDir, String(auxref)) }
+        : template('bstate_ref', options.bstate_ref, ['auxref', 'bstate']),
+    istate: template('istate_ref', options.istate_ref, ['istate', 'bstate', 'auxref']),
   };
   const logsDir = resolve(ctx.simRoot, options.logs);
   await mkdir(logsDir, { recursive: true });

@@ -24,7 +24,8 @@ const schema = z.strictObject({
   runseg: z.string().min(1),
   get_pcoord: z.string().min(1).optional(),
   segment_ref: z.string().min(1).default(DEFAULT_SEGMENT_REF),
-  bstate_ref: z.string().min(1).default('bstates/{auxref}'),
+  /** Default: {auxref} in the basis states' folder (bstates/, basis_states.folder, or the set's folder). */
+  bstate_ref: z.string().min(1).optional(),
   istate_ref: z.string().min(1).default('istates/{istate}'),
   timeout: z.number().positive().optional(),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
