@@ -6,6 +6,7 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { extractCommand } from './commands/extract.js';
 import { initCommand } from './commands/init.js';
+import { modelsCommand } from './commands/models.js';
 import { pcoordCommand } from './commands/pcoord.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -26,6 +27,7 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   workerCommand,
   submitCommand,
   jobsCommand,
+  modelsCommand,
 ];
 
 export function buildProgram() {

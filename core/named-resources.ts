@@ -56,6 +56,14 @@ export function searchDirs(kind: ResourceKind, simRoot: string, env: NodeJS.Proc
   return [at(join(simRoot, kind), 'simulation'), ...listed.map((d) => at(resolve(d), 'search path')), at(join(packageRoot, kind), 'installed')];
 }
 
+/** The search directories as messages list them, an unset search variable included so users learn of it. */
+export function searchOrder(kind: ResourceKind, simRoot: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dirs = searchDirs(kind, simRoot, env);
+  const shown = dirs.map((d) => d.shown);
+  if (!dirs.some((d) => d.origin === 'search path')) shown.splice(1, 0, `$${RESOURCE_KINDS[kind].searchVariable} (not set)`);
+  return shown.join(', ');
+}
+
 /** The names a search directory offers: its subdirectories holding the kind's marker file, sorted. */
 export function namesIn(kind: ResourceKind, dir: string): string[] {
   let entries: string[];
@@ -73,16 +81,35 @@ export function lookUp(kind: ResourceKind, written: string, simRoot: string, env
     const abs = resolve(simRoot, written);
     return { found: { abs, shown: shownPath(abs) } };
   }
-  const { noun, marker, searchVariable } = RESOURCE_KINDS[kind];
+  const { noun, marker } = RESOURCE_KINDS[kind];
   const dirs = searchDirs(kind, simRoot, env);
   for (const dir of dirs) {
     const abs = join(dir.abs, written);
     if (existsSync(join(abs, marker))) return { found: { abs, shown: shownPath(abs) } };
   }
-  const searched = dirs.map((d) => d.shown);
-  if (!dirs.some((d) => d.origin === 'search path')) searched.splice(1, 0, `$${searchVariable} (not set)`);
   const known = [...new Set(dirs.flatMap((d) => namesIn(kind, d.abs)))].sort();
   const suggestion = suggestKey(written, known);
   const hint = suggestion ? `; did you mean '${suggestion}'?` : known.length ? `; found: ${known.join(', ')}` : '';
-  return { problem: `no ${noun} '${written}' (a directory holding ${marker}) in ${searched.join(', ')}${hint}` };
+  return { problem: `no ${noun} '${written}' (a directory holding ${marker}) in ${searchOrder(kind, simRoot, env)}${hint}` };
+}
+
+export interface Listed {
+  name: string;
+  dir: Located;
+  origin: SearchDir['origin'];
+  /** A directory searched earlier holds the same name: this one is never used by name. */
+  shadowed: boolean;
+}
+
+/** Everything findable by name from `simRoot`, in search order. */
+export function listNamed(kind: ResourceKind, simRoot: string, env: NodeJS.ProcessEnv = process.env): Listed[] {
+  const seen = new Set<string>();
+  return searchDirs(kind, simRoot, env).flatMap((dir) =>
+    namesIn(kind, dir.abs).map((name) => {
+      const abs = join(dir.abs, name);
+      const shadowed = seen.has(name);
+      seen.add(name);
+      return { name, dir: { abs, shown: shownPath(abs) }, origin: dir.origin, shadowed };
+    }),
+  );
 }
