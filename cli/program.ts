@@ -7,6 +7,7 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { extractCommand } from './commands/extract.js';
 import { initCommand } from './commands/init.js';
 import { modelsCommand } from './commands/models.js';
+import { newCommand } from './commands/new.js';
 import { pcoordCommand } from './commands/pcoord.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -28,6 +29,7 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   submitCommand,
   jobsCommand,
   modelsCommand,
+  newCommand,
 ];
 
 export function buildProgram() {

@@ -87,6 +87,7 @@ function modelDetails(m: ModelEntry): string[] {
     ['selection', `${model.selection}: ${model.points} of the reference's ${model.referenceAtoms} atoms`],
     ['input', `${inputShape(model)}, ${model.input.layout}; normalisation ${model.normalisation.kind}`],
     ['pcoord', `latent mean ${pcoordDims(model)}`],
+    ...(model.basisStates ? [['basis states', `set ${model.basisStates} (we new --model ${m.name} starts from it)`] as [string, string]] : []),
     ['trained', trained(model)],
     ['training data', p.training_data],
     ['command', p.command],

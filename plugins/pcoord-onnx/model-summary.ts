@@ -14,6 +14,8 @@ export interface ModelSummary {
   /** `latent`: the width of the output (undefined if the graph leaves it symbolic). */
   output: { name: string; dims: number[]; latent?: number };
   normalisation: ModelYaml['normalisation'];
+  /** The basis-state set made for the model's system, if it names one. */
+  basisStates?: string;
   provenance: ModelYaml['provenance'];
 }
 
@@ -33,6 +35,7 @@ export function summariseModel(pkg: ModelPackage): ModelSummary {
     input: { name: d.input.name, shape: shapeOf(session.inputMetadata, d.input.name), layout: d.input.layout },
     output: { name: d.output.name, dims: d.output.dims, ...(typeof latent === 'number' ? { latent } : {}) },
     normalisation: d.normalisation,
+    ...(d.basis_states ? { basisStates: d.basis_states } : {}),
     provenance: d.provenance,
   };
 }

@@ -40,6 +40,8 @@ const modelYamlSchema = closedObject({
       })
       .min(1, { error: 'expected at least one latent dimension' }),
   }),
+  /** The basis-state set made for this model's system (bstates/<name>): what `we new --model` starts walkers from. */
+  basis_states: text('the name of a basis-state set, e.g. chignolin').optional(),
   provenance: closedObject({
     training_data: text('what the model was trained on'),
     command: text('the command that trained it'),

@@ -2,6 +2,7 @@
 import { execa, type Result, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { cpSync } from 'node:fs';
+import { isSimulationInput } from '../../cli/new/copy-simulation.js';
 import { tempDir } from './temp-dir.js';
 import { join } from 'node:path';
 
@@ -30,9 +31,10 @@ export async function killStrayWe(): Promise<void> {
   await Promise.all(running);
 }
 
-/** A fresh copy of an example directory in a temporary folder. */
+/** A fresh copy of an example directory in a temporary folder, without outputs of runs made in the example. */
 export function copyExample(name: string): string {
   const dir = tempDir(name);
-  cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (src) => !/west\.h5|we-status|seg_logs|traj_segs/.test(src) });
+  const example = join(repoRoot, 'examples', name);
+  cpSync(example, dir, { recursive: true, filter: (path) => isSimulationInput(example, path) });
   return dir;
 }
