@@ -21,7 +21,7 @@ interface KindSpec {
   searchVariable: string;
 }
 
-export const RESOURCE_KINDS: Record<ResourceKind, KindSpec> = {
+const RESOURCE_KINDS: Record<ResourceKind, KindSpec> = {
   models: { noun: 'model package', marker: 'model.yaml', searchVariable: 'WE_MODEL_PATH' },
   bstates: { noun: 'basis-state set', marker: 'BASIS_STATES', searchVariable: 'WE_BSTATES_PATH' },
 };
@@ -32,9 +32,11 @@ export interface Located {
   shown: string;
 }
 
-export interface SearchDir extends Located {
-  /** Why this directory is searched: the simulation's own, WE_MODEL_PATH, or the installation's. */
-  origin: 'simulation' | 'search path' | 'installed';
+/** Why a directory is searched: the simulation's own, a WE_MODEL_PATH (WE_BSTATES_PATH) entry, or the installation's. */
+export type Origin = 'simulation' | 'search path' | 'installed';
+
+interface SearchDir extends Located {
+  origin: Origin;
 }
 
 export type Lookup = { found: Located } | { problem: string };
@@ -50,8 +52,8 @@ export function isName(written: string): boolean {
 }
 
 /** Where names of this kind are looked for, in order; `env` is the environment holding the search variable. */
-export function searchDirs(kind: ResourceKind, simRoot: string, env: NodeJS.ProcessEnv = process.env): SearchDir[] {
-  const at = (abs: string, origin: SearchDir['origin']): SearchDir => ({ abs, shown: shownPath(abs), origin });
+function searchDirs(kind: ResourceKind, simRoot: string, env: NodeJS.ProcessEnv = process.env): SearchDir[] {
+  const at = (abs: string, origin: Origin): SearchDir => ({ abs, shown: shownPath(abs), origin });
   const listed = (env[RESOURCE_KINDS[kind].searchVariable] ?? '').split(delimiter).filter((d) => d !== '');
   return [at(join(simRoot, kind), 'simulation'), ...listed.map((d) => at(resolve(d), 'search path')), at(join(packageRoot, kind), 'installed')];
 }
@@ -65,7 +67,7 @@ export function searchOrder(kind: ResourceKind, simRoot: string, env: NodeJS.Pro
 }
 
 /** The names a search directory offers: its subdirectories holding the kind's marker file, sorted. */
-export function namesIn(kind: ResourceKind, dir: string): string[] {
+function namesIn(kind: ResourceKind, dir: string): string[] {
   let entries: string[];
   try {
     entries = readdirSync(dir);
@@ -96,7 +98,7 @@ export function lookUp(kind: ResourceKind, written: string, simRoot: string, env
 export interface Listed {
   name: string;
   dir: Located;
-  origin: SearchDir['origin'];
+  origin: Origin;
   /** A directory searched earlier holds the same name: this one is never used by name. */
   shadowed: boolean;
 }

@@ -78,7 +78,10 @@ export async function newSimulation(dir: string, options: NewOptions): Promise<v
       lines = report(dir, `around model ${made.model.shown} with basis states ${made.set.shown}; target: its reference's latent point (${made.target.map((x) => x.toFixed(4)).join(', ')})`);
     }
     // rename(2) also replaces an empty directory, so an empty DIR is taken as well as a new one.
-    await rename(building, dest);
+    await rename(building, dest).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') throw new WeError('was written to while `we new` ran; nothing was written there', dest);
+      throw e;
+    });
     console.log(lines.join('\n'));
   } finally {
     await rm(staging, { recursive: true, force: true });
