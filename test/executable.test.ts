@@ -384,9 +384,12 @@ describe('executable propagator: launcher', () => {
   });
 });
 
-/** Resolves once `path` exists (polling for up to 5 s, the test's own limit). */
+/**
+ * Resolves once `path` exists and has content (polling for up to 5 s, the test's own limit): the shell creates a
+ * redirect's file before it writes the pid, and a loaded machine can be read in between.
+ */
 async function whenExists(path: string): Promise<void> {
-  for (let i = 0; i < 250 && !(await stat(path).then(() => true, () => false)); i++) {
+  for (let i = 0; i < 250 && !(await stat(path).then((s) => s.size > 0, () => false)); i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
