@@ -102,10 +102,9 @@ describe('failing segments with a real run script', () => {
       expect((await we(['init'], dir)).exitCode).toBe(0);
       writeFileSync(join(dir, 'fail-one-hang-rest'), String(slots - 1));
       const tag = randomUUID();
-      // The other slots' scripts sleep 120 s; a run that waited for them (or hung) would hit this timeout.
+      // The other slots' scripts sleep 120 s; a run that waited for them (or hung) would outlast the test's timeout.
       const failed = await we(['run'], dir, { WE_TEST_TAG: tag });
       const exited = Date.now() / 1000;
-      expect(failed.timedOut, failed.all).toBe(false);
       expect(failed.exitCode, failed.all).toBe(1);
       expect(failed.stderr).toMatch(/iteration 1, segment 0 failed after 3 attempt\(s\)/);
       const sleepers = readdirSync(dir).filter((f) => f.startsWith('sleeper-'));
