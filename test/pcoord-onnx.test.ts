@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Frames, ProgressCoordinateContext } from '../core/plugins.js';
-import { pcoordCommand } from '../cli/commands/pcoord.js';
+import { printPcoords } from '../cli/actions/pcoord.js';
 import { createOnnxProgressCoordinate, embedFiles, embedFrames, loadModelPackage, type ModelPackage } from '../plugins/pcoord-onnx/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -153,7 +153,7 @@ describe('onnx progress-coordinate plugin', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
     try {
-      await pcoordCommand(join(ROOT, 'models', 'bba-aae'), [dcd]);
+      await printPcoords(join(ROOT, 'models', 'bba-aae'), [dcd], 'text');
     } finally {
       process.stdout.write = write;
     }
