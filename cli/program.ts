@@ -3,7 +3,9 @@
  * defaults and examples, and importing its implementation (cli/actions/) only when it runs, so that start-up
  * stays small for batch jobs and signal races.
  */
+import { readFileSync } from 'node:fs';
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { completionCommand } from './commands/completion.js';
 import { extractCommand } from './commands/extract.js';
 import { initCommand } from './commands/init.js';
 import { pcoordCommand } from './commands/pcoord.js';
@@ -22,11 +24,18 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   pcoordCommand,
   extractCommand,
   workerCommand,
+  completionCommand,
 ];
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 export function buildProgram() {
   const program = new Command('we')
     .description('Weighted-ensemble simulation (WESTPA-compatible west.h5) for ML-driven molecular simulation.')
+    .version(`we ${packageVersion()}`, '-V, --version', 'print the versions of we, Node, onnxruntime and HDF5')
     .option('--debug', 'print the stack trace of a failure (or set WE_DEBUG=1)', false)
     // Failures are printed by reportFailure, one line each; commander only detects them.
     .configureOutput({ outputError: () => {} })
