@@ -132,7 +132,7 @@ describe('onnx progress-coordinate plugin', () => {
 
   it('rejects unknown options naming the field', async () => {
     await expect(createOnnxProgressCoordinate(context(ROOT), { modle: 'models/bba-aae' })).rejects.toThrow(
-      /progress_coordinate\.options: unknown key\(s\) 'modle'/,
+      /progress_coordinate\.options: unknown key 'modle'; did you mean 'model'\?/,
     );
     await expect(createOnnxProgressCoordinate(context(ROOT), { model: 'models/bba-aae', threads: 0 })).rejects.toThrow(
       /progress_coordinate\.options\.threads: /,

@@ -8,16 +8,9 @@ import { checkConsistency } from './consistency.js';
 import { edgeCount, firstNonIncreasing, generateEdges, MAX_GENERATED_EDGES } from './edges.js';
 import { describeValue } from './config-error.js';
 import type { BinMapperConfig } from './types.js';
-import { unknownKeysMessage } from './unknown-keys.js';
+import { closedObject } from './closed-object.js';
+import { pluginCheck, type PluginCatalog, type PluginField } from './plugin-catalog.js';
 import { parseWallclock } from './wallclock.js';
-
-/** A mapping that rejects keys it does not know, naming the closest known one. */
-function closedObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, known) : undefined),
-  });
-}
 
 function intAtLeast(min: number, wording = `an integer >= ${min}`) {
   const error = `expected ${wording}`;
@@ -118,7 +111,17 @@ export const mapperSchema: z.ZodType<BinMapperConfig, unknown> = z.lazy(() =>
   ]),
 );
 
-const pluginChoice = closedObject({ name: nonEmptyString('a plugin name'), options });
+/**
+ * The refinement checking a plugin choice against the catalog's plugins for `field`; none without a catalog
+ * (then the factory's own validation, at run time, is the only check).
+ */
+function checkedAgainst(catalog: PluginCatalog | undefined, field: PluginField) {
+  return catalog ? pluginCheck(catalog[field]) : () => {};
+}
+
+function pluginChoice(catalog: PluginCatalog | undefined, field: PluginField) {
+  return closedObject({ name: nonEmptyString('a plugin name'), options }).superRefine(checkedAgainst(catalog, field));
+}
 
 const inlineBasisState = closedObject({
   label,
@@ -162,47 +165,57 @@ const resampling = closedObject({
   }
 });
 
-export const weYamlObject = closedObject({
-  pcoord: closedObject({
-    ndim: intAtLeast(1),
-    // Row 0 repeats the parent's last point, so a segment that moves needs at least one more row.
-    len: intAtLeast(2),
-    dtype: z.enum(['float32', 'float64'], { error: "expected 'float32' or 'float64'" }).default('float32'),
-  }),
-  binning: closedObject({
-    mapper: mapperSchema,
-    target_counts: z.union([intAtLeast(1), z.array(intAtLeast(0)).min(1)], {
-      error: 'expected a positive integer or a list of integers (one per bin)',
+/** we.yaml's shape; with `catalog`, plugin names and options are checked too. */
+export function weYamlObject(catalog?: PluginCatalog) {
+  return closedObject({
+    pcoord: closedObject({
+      ndim: intAtLeast(1),
+      // Row 0 repeats the parent's last point, so a segment that moves needs at least one more row.
+      len: intAtLeast(2),
+      dtype: z.enum(['float32', 'float64'], { error: "expected 'float32' or 'float64'" }).default('float32'),
     }),
-  }),
-  basis_states: z.union(
-    [z.array(inlineBasisState).min(1, { error: 'expected at least one basis state' }), basisStatesFile],
-    { error: 'expected a list of basis states or a mapping {file: BASIS_STATES}' },
-  ),
-  target_states: z
-    .union([z.array(inlineTargetState), targetStatesFile], {
-      error: 'expected a list of target states or a mapping {file: TSTATE}',
+    binning: closedObject({
+      mapper: mapperSchema,
+      target_counts: z.union([intAtLeast(1), z.array(intAtLeast(0)).min(1)], {
+        error: 'expected a positive integer or a list of integers (one per bin)',
+      }),
+    }),
+    basis_states: z.union(
+      [z.array(inlineBasisState).min(1, { error: 'expected at least one basis state' }), basisStatesFile],
+      { error: 'expected a list of basis states or a mapping {file: BASIS_STATES}' },
+    ),
+    target_states: z
+      .union([z.array(inlineTargetState), targetStatesFile], {
+        error: 'expected a list of target states or a mapping {file: TSTATE}',
+      })
+      .nullish(),
+    propagator: pluginChoice(catalog, 'propagator'),
+    progress_coordinate: pluginChoice(catalog, 'progress_coordinate').optional(),
+    work_manager: closedObject({
+      name: nonEmptyString('a work manager name').default('local'),
+      slots: intAtLeast(1).default(() => availableParallelism()),
+      retries: intAtLeast(0).default(2),
+      options,
     })
-    .nullish(),
-  propagator: pluginChoice,
-  progress_coordinate: pluginChoice.optional(),
-  work_manager: closedObject({
-    name: nonEmptyString('a work manager name').default('local'),
-    slots: intAtLeast(1).default(() => availableParallelism()),
-    retries: intAtLeast(0).default(2),
-    options,
-  }).prefault({}),
-  store: closedObject({
-    name: nonEmptyString('a store name').default('westh5'),
-    path: nonEmptyString('a file path').default('west.h5'),
-    options,
-  }).prefault({}),
-  resampling: resampling.prefault({}),
-  max_iterations: intAtLeast(1),
-  max_wallclock: wallclock.optional(),
-  seed: intAtLeast(0, 'an integer from 0 to 2^53-1'),
-});
+      .superRefine(checkedAgainst(catalog, 'work_manager'))
+      .prefault({}),
+    store: closedObject({
+      name: nonEmptyString('a store name').default('westh5'),
+      path: nonEmptyString('a file path').default('west.h5'),
+      options,
+    })
+      .superRefine(checkedAgainst(catalog, 'store'))
+      .prefault({}),
+    resampling: resampling.prefault({}),
+    max_iterations: intAtLeast(1),
+    max_wallclock: wallclock.optional(),
+    seed: intAtLeast(0, 'an integer from 0 to 2^53-1'),
+  });
+}
 
-export type WeYaml = z.output<typeof weYamlObject>;
+export type WeYaml = z.output<ReturnType<typeof weYamlObject>>;
 
-export const weYamlSchema = weYamlObject.superRefine(checkConsistency);
+/** The whole check of we.yaml: its shape, the plugins (with `catalog`), and the rules across fields. */
+export function weYamlSchema(catalog?: PluginCatalog) {
+  return weYamlObject(catalog).superRefine(checkConsistency);
+}

@@ -1,25 +1,20 @@
 /** The `onnx` progress coordinate: an encoder model package turns frames into the latent mean's chosen dims. */
 import { relative, resolve } from 'node:path';
-import * as z from 'zod';
 import type { Frames, ProgressCoordinate, ProgressCoordinateContext } from '../../core/plugins.js';
 import { parsePluginOptions } from '../options.js';
 import { embedFiles, embedFrames } from './embed.js';
 import { loadModelPackage, type ModelPackage } from './model-package.js';
+import { onnxOptions } from './options.js';
 
 export { embedFiles, embedFrames } from './embed.js';
 export { loadModelPackage, type ModelPackage } from './model-package.js';
 
-const optionsSchema = z.strictObject({ model: z.string().min(1), threads: z.number().int().positive().default(1) });
-
-/**
- * options.model: the package directory, relative to the directory of we.yaml. options.threads: inference
- * threads per worker; on GPU nodes, where MD leaves the CPUs idle, up to the cores per slot.
- */
+/** Options as plugins/pcoord-onnx/options.ts describes them. */
 export async function createOnnxProgressCoordinate(
   ctx: ProgressCoordinateContext,
   options: Record<string, unknown>,
 ): Promise<ProgressCoordinate> {
-  const { model, threads } = parsePluginOptions(optionsSchema, options, ctx.configFile, 'progress_coordinate.options');
+  const { model, threads } = parsePluginOptions(onnxOptions, options, ctx.configFile, 'progress_coordinate.options');
   const dir = resolve(ctx.simRoot, model);
   const pkg = await loadModelPackage(dir, { ndim: ctx.ndim, threads }, relative(process.cwd(), dir) || '.');
   return new OnnxProgressCoordinate(pkg);
