@@ -12,4 +12,6 @@ export const onnxOptions = closedObject({
     .positive()
     .default(1)
     .describe('Inference threads per worker; on GPU nodes, where MD leaves the CPUs idle, up to the cores per slot.'),
-});
+}).describe(
+  "An encoder model package turning frames into pcoords: the selection aligned to the model's reference, its normalisation, the encoder mean's chosen dimensions (see models/README.md).",
+);

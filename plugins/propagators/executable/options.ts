@@ -101,7 +101,7 @@ export const executableOptions = closedObject({
       message: `staging lays segments out as ${DEFAULT_SEGMENT_REF} (node-local, and the kept files on the shared file system); remove segment_ref or staging`,
     });
   }
-});
+}).describe("Runs a WESTPA run script per segment, with WESTPA's environment (WEST_SIM_ROOT, WEST_CURRENT_SEG_DATA_REF, WEST_PCOORD_RETURN, …).");
 
 export type ExecutableOptions = z.output<typeof executableOptions>;
 

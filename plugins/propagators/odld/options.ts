@@ -9,6 +9,8 @@ export const odldOptions = closedObject({
   x0: z.number().default(1).describe('Phase of the cosine: the wells sit at x0, x0 + A, ….'),
   sigma_squared: z.number().positive().default(0.001).describe('Variance σ² of each step’s gaussian noise (the time step, with kT = 1).'),
   reflect_at: z.number().nullable().default(10).describe('Position of the reflecting wall; null for none.'),
-});
+}).describe(
+  "WESTPA's ODLD test system in process: 1-D overdamped Langevin dynamics, x ← x − (σ²/2) V'(x) + N(0, σ²) with kT = 1, vectorised over a whole iteration (pcoord.ndim 1).",
+);
 
 export type OdldParameters = z.output<typeof odldOptions>;
