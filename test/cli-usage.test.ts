@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { copyExample, repoRoot, we } from './helpers/cli.js';
+import { execa } from 'execa';
+import { copyExample, repoRoot, we, weBin } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const COMMANDS = ['init', 'run', 'status', 'truncate', 'pcoord', 'extract', 'completion'];
@@ -122,5 +123,26 @@ describe('failures: one line naming the file, exit status 1, a stack only when a
     const lines = errorLines(init.stderr);
     expect(lines.length).toBeGreaterThan(1);
     expect(lines[0]).toMatch(/we\.yaml:\d+:1: unknown key 'bining'; did you mean 'binning'\?/);
+  });
+});
+
+describe('start-up', () => {
+  /** The modules `we ARGS` loads, as Node's loader sees them. */
+  async function modulesLoaded(args: string[], cwd: string): Promise<string[]> {
+    const trace = join(repoRoot, 'test/fixtures/module-trace/register.mjs');
+    const result = await execa('node', ['--import', trace, weBin, ...args], { cwd, reject: false });
+    expect(result.exitCode, result.stderr).toBe(0);
+    return result.stderr.split('\n').filter((line) => line.startsWith('module ')).map((line) => line.slice('module '.length));
+  }
+  const heavy = (modules: string[]) => modules.filter((url) => /onnxruntime|h5wasm/.test(url));
+
+  it('loads neither onnxruntime nor HDF5 for `we status` or help; `we --version` does (the trace sees them)', async () => {
+    const dir = copyExample('odld');
+    expect((await we(['init'], dir)).exitCode).toBe(0);
+    expect(heavy(await modulesLoaded(['status'], dir))).toEqual([]);
+    expect(heavy(await modulesLoaded(['run', '--help'], dir))).toEqual([]);
+    const version = heavy(await modulesLoaded(['--version'], dir));
+    expect(version.some((url) => url.includes('onnxruntime'))).toBe(true);
+    expect(version.some((url) => url.includes('h5wasm'))).toBe(true);
   });
 });
