@@ -32,7 +32,8 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-export function buildProgram() {
+/** The program; `debug` is its own option, accepted before or after the command. */
+export function buildProgram(): Command<[], { debug: boolean }> {
   const program = new Command('we')
     .description('Weighted-ensemble simulation (WESTPA-compatible west.h5) for ML-driven molecular simulation.')
     .version(`we ${packageVersion()}`, '-V, --version', 'print the versions of we, Node, onnxruntime and HDF5')
