@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { copyExample, repoRoot, we, weBin } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
-const COMMANDS = ['init', 'run', 'status', 'truncate', 'pcoord', 'extract', 'completion'];
+const COMMANDS = ['init', 'run', 'status', 'truncate', 'pcoord', 'extract', 'worker', 'completion'];
 
 /** Every stderr line of a failure is a `we: error:` line; returns them. */
 function errorLines(stderr: string): string[] {
