@@ -1,9 +1,8 @@
 /** Loading we.yaml and building the run context every command that writes the simulation starts from. */
-import { resolve } from 'node:path';
-import { loadConfig } from '../core/config/load.js';
 import { createRunContext, type RunContext } from '../core/driver/run-context.js';
 import { lockSimulation, type SimulationLock } from '../core/simulation-lock.js';
 import { builtinPlugins } from '../plugins/registry.js';
+import { loadRunConfig } from './run-config.js';
 import { warnOnStderr } from './warning.js';
 
 export interface OpenedRun extends RunContext {
@@ -20,7 +19,7 @@ export interface OpenOptions {
 
 /** Takes the simulation's lock before anything is touched (see core/simulation-lock.ts); close releases it. */
 export async function openRun(configPath: string, options: OpenOptions): Promise<OpenedRun> {
-  const config = await loadConfig(resolve(configPath));
+  const config = await loadRunConfig(configPath);
   const lock = lockSimulation(config.store.path, {
     command: ['we', ...process.argv.slice(2)].join(' '),
     forceUnlock: options.forceUnlock,

@@ -3,7 +3,9 @@
  * defaults and examples, and importing its implementation (cli/actions/) only when it runs, so that start-up
  * stays small for batch jobs and signal races.
  */
+import { readFileSync } from 'node:fs';
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { completionCommand } from './commands/completion.js';
 import { extractCommand } from './commands/extract.js';
 import { initCommand } from './commands/init.js';
 import { modelsCommand } from './commands/models.js';
@@ -30,11 +32,19 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   jobsCommand,
   modelsCommand,
   newCommand,
+  completionCommand,
 ];
 
-export function buildProgram() {
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The program; `debug` is its own option, accepted before or after the command. */
+export function buildProgram(): Command<[], { debug: boolean }> {
   const program = new Command('we')
     .description('Weighted-ensemble simulation (WESTPA-compatible west.h5) for ML-driven molecular simulation.')
+    .version(`we ${packageVersion()}`, '-V, --version', 'print the versions of we, Node, onnxruntime and HDF5')
     .option('--debug', 'print the stack trace of a failure (or set WE_DEBUG=1)', false)
     // Failures are printed by reportFailure, one line each; commander only detects them.
     .configureOutput({ outputError: () => {} })

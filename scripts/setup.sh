@@ -15,6 +15,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 for tool in /usr/sbin/munged:munge /usr/sbin/slurmctld:slurmctld /usr/sbin/slurmd:slurmd /usr/bin/sbatch:slurm-client; do
   [ -x "${tool%%:*}" ] || need+=("${tool##*:}")
 done
+# zsh: the completion test asks a real zsh to complete (`we completion zsh`).
+command -v zsh >/dev/null || need+=(zsh)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing Debian packages: ${need[*]} (run as root or: sudo apt-get install ${need[*]})" >&2

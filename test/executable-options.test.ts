@@ -25,14 +25,15 @@ describe('executable propagator options', () => {
   });
 
   it.each([
-    [{ runseg: 'r.sh', runsge: 1 }, "/sim/we.yaml: propagator.options.runsge: unknown option (did you mean 'runseg'?)"],
-    [{}, '/sim/we.yaml: propagator.options.runseg: Invalid input: expected string, received undefined'],
-    [{ runseg: 'r.sh', timeout: -5 }, 'propagator.options.timeout: Too small: expected number to be >0'],
-    [{ runseg: 'r.sh', env: { A: [1] } }, 'propagator.options.env.A: Invalid input'],
+    [{ runseg: 'r.sh', runsge: 1 }, "/sim/we.yaml: propagator.options: unknown key 'runsge'; did you mean 'runseg'?"],
+    [{}, "/sim/we.yaml: propagator.options: missing required field 'runseg'"],
+    [{ runseg: 'r.sh', timeout: -5 }, 'propagator.options.timeout: expected a value > 0, found -5'],
+    [{ runseg: 'r.sh', env: { A: [1] } }, 'propagator.options.env.A: expected a string, a number or true/false, found a list of 1'],
     [{ runseg: 'r.sh', datasets: ['pcoord'] }, 'propagator.options.datasets[0]: pcoord is always returned'],
     [{ runseg: 'r.sh', datasets: ['c-o-m'] }, 'propagator.options.datasets[0]: expected a name of letters'],
-    [{ runseg: 'r.sh', pcoord_from: 'model' }, 'propagator.options.pcoord_from: Invalid option'],
+    [{ runseg: 'r.sh', pcoord_from: 'model' }, "propagator.options.pcoord_from: expected one of 'script', 'trajectory', found string 'model'"],
     [{ runseg: 'r.sh', pcoord_from: 'trajectory' }, 'propagator.options.trajectory: expected the trajectory file name'],
+    [{ runseg: 'r.sh', segment_ref: 'segs/{seg}', staging: {} }, 'propagator.options.segment_ref: staging lays segments out as'],
   ])('rejects %j naming the field', (raw, expected) => {
     expect(() => parseExecutableOptions(raw, YAML)).toThrow(expected);
   });

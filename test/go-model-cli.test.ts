@@ -95,7 +95,7 @@ describe('go-md command line (built: npm run build)', () => {
       [[...base, '--start', NATIVE, '--seed', '1', '--steps', 'ten', '--frames', '2'], /--steps is "ten", expected a positive integer/],
       [[...base, '--steps', '10', '--frames', '2'], /expected exactly one of --start and --restart-in, got neither/],
       [[...base, '--restart-in', 'missing.rst', '--steps', '10', '--frames', '2'], /missing\.rst: cannot read restart/],
-      [[...base, '--start', join(repoRoot, 'no-such.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /no-such\.pdb: cannot open \(ENOENT\)/],
+      [[...base, '--start', join(repoRoot, 'no-such.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /no-such\.pdb: cannot read the file \(ENOENT\)/],
       [[...base, '--start', structure('2JOF-0-c-alpha.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /2JOF-0-c-alpha\.pdb: holds 20 CA atoms, expected 10/],
       [[...base, '--bogus'], /Unknown option '--bogus'/],
       [[...base, '--start', NATIVE, '--seed', '1', '--steps', '10', '--frames', '2', '--atoms', 'heavy'], /--atoms is "heavy", expected ca or backbone/],

@@ -129,7 +129,7 @@ describe('onnx progress-coordinate plugin', () => {
 
   it('rejects unknown options naming the field', async () => {
     await expect(createOnnxProgressCoordinate(context(ROOT), { modle: 'models/bba-aae' })).rejects.toThrow(
-      /progress_coordinate\.options: unknown key\(s\) 'modle'/,
+      /progress_coordinate\.options: unknown key 'modle'; did you mean 'model'\?/,
     );
     await expect(createOnnxProgressCoordinate(context(ROOT), { model: 'models/bba-aae', threads: 0 })).rejects.toThrow(
       /progress_coordinate\.options\.threads: /,
@@ -150,7 +150,7 @@ describe('onnx progress-coordinate plugin', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
     try {
-      await printPcoords(join(ROOT, 'models', 'bba-aae'), [dcd]);
+      await printPcoords(join(ROOT, 'models', 'bba-aae'), [dcd], 'text');
     } finally {
       process.stdout.write = write;
     }

@@ -227,6 +227,6 @@ describe('we run with node-local staging', () => {
     writeFileSync(join(dir, 'we.yaml'), yaml.replace('keep: [seg.rst]', 'kep: [seg.rst]'));
     const typo = await we(['run'], dir);
     expect(typo.exitCode).toBe(1);
-    expect(typo.stderr).toMatch(/propagator\.options\.staging\.kep: unknown option \(did you mean 'keep'\?\)/);
+    expect(typo.stderr).toMatch(/we\.yaml:\d+:\d+: propagator\.options\.staging: unknown key 'kep'; did you mean 'keep'\?/);
   });
 });

@@ -699,6 +699,6 @@ describe('west.h5 refusals', () => {
     await store.close();
     expect(existsSync(path)).toBe(true);
     const error = await rejection(createWestH5Store(ctx, { compression: 9 }));
-    expect(error.message).toMatch(/we\.yaml: store westh5 takes no options; found compression/);
+    expect(error.message).toMatch(/we\.yaml: store\.options: unknown key 'compression'; this mapping takes none$/);
   });
 });

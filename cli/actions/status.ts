@@ -1,14 +1,13 @@
-import { resolve } from 'node:path';
-import { loadConfig } from '../../core/config/load.js';
 import { currentStatus, readStatus, statusPath } from '../../core/driver/status.js';
 import type { BrokerStatus } from '../../plugins/work-managers/redis/broker-status.js';
+import { loadRunConfig } from '../run-config.js';
 
 /**
  * Reads only we-status.json, never west.h5, so it works while a run holds the file; and, when the run's tasks
  * go through Redis, the workers and queue from the server.
  */
 export async function showStatus(configPath: string, json: boolean): Promise<void> {
-  const config = await loadConfig(resolve(configPath));
+  const config = await loadRunConfig(configPath);
   const status = currentStatus(readStatus(statusPath(config.store.path)));
   const broker = status.broker ? await brokerRows(status.broker, config.file) : undefined;
   if (json) {

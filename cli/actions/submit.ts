@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../core/config/load.js';
+import { loadRunConfig } from '../run-config.js';
 import { WeError } from '../../core/errors.js';
 import { shellQuote, templateFile, writeBatchScript } from '../../plugins/cluster/batch-script.js';
 import { resolveProfiles, type SubmitFlags } from '../../plugins/cluster/profiles.js';
@@ -22,7 +22,7 @@ const WE_ENTRY = fileURLToPath(new URL('../we.js', import.meta.url));
 
 export async function submit(configPath: string, options: SubmitOptions): Promise<void> {
   const configFile = resolve(configPath);
-  const config = await loadConfig(configFile);
+  const config = await loadRunConfig(configFile);
   const files = clusterFiles(configFile);
   const profiles = resolveProfiles(config.cluster, options, configFile);
   const template = options.template ?? config.cluster?.template ?? 'local';

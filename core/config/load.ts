@@ -5,6 +5,7 @@ import { failureReason, WeError } from '../errors.js';
 import { lookUp, type Located, type ResourceKind } from '../named-resources.js';
 import type { BasisState, TargetState } from '../types.js';
 import { configError, fieldPath } from './config-error.js';
+import type { PluginCatalog } from './plugin-catalog.js';
 import { schemaProblems } from './schema-problems.js';
 import { weYamlSchema, type WeYaml } from './schema.js';
 import { parseBasisStatesFile, parseTargetStatesFile, requireAuxrefFolders } from './state-files.js';
@@ -148,20 +149,23 @@ async function toRunConfig(cfg: WeYaml, ctx: ConfigContext): Promise<RunConfig> 
   };
 }
 
-/** `file` names the config in messages and anchors its relative paths; the text is not read from it. */
-export async function parseConfigText(text: string, file: string): Promise<RunConfig> {
+/**
+ * `file` names the config in messages and anchors its relative paths; the text is not read from it. With
+ * `catalog`, plugin names and options are checked here too, with their line:column.
+ */
+export async function parseConfigText(text: string, file: string, catalog?: PluginCatalog): Promise<RunConfig> {
   const source = YamlSource.parse(text, file);
-  const parsed = weYamlSchema.safeParse(source.value);
+  const parsed = weYamlSchema(catalog).safeParse(source.value);
   if (!parsed.success) throw configError(schemaProblems(parsed.error.issues, source));
   return toRunConfig(parsed.data, new ConfigContext(source));
 }
 
-export async function loadConfig(file: string): Promise<RunConfig> {
+export async function loadConfig(file: string, catalog?: PluginCatalog): Promise<RunConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new WeError(`cannot read the configuration (${failureReason(e)})`, file);
   }
-  return parseConfigText(text, file);
+  return parseConfigText(text, file, catalog);
 }

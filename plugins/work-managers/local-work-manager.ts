@@ -2,13 +2,11 @@
  * The default work manager: runs tasks on this machine, at most `slots` at a time (one per GPU or core), with
  * the propagator created once and reused. A failing task is retried `retries` times before the run stops.
  */
-import { z } from 'zod';
 import type { ResultOf, SlotOccupancy, TaskKind, TaskOf, WorkManager, WorkManagerContext, WorkProgress } from '../../core/plugins.js';
 import { PermanentError, WeError } from '../../core/errors.js';
 import { asAttempt, describeTask, taskSize } from '../../core/work/tasks.js';
 import { parsePluginOptions } from '../options.js';
-
-const LocalOptions = z.object({}).strict();
+import { localOptions } from './local-options.js';
 
 export class LocalWorkManager implements WorkManager {
   private occupancy?: SlotOccupancy;
@@ -88,6 +86,6 @@ export class LocalWorkManager implements WorkManager {
 }
 
 export async function createLocalWorkManager(ctx: WorkManagerContext, options: Record<string, unknown>): Promise<WorkManager> {
-  parsePluginOptions(LocalOptions, options, ctx.configFile, 'work_manager.options');
+  parsePluginOptions(localOptions, options, ctx.configFile, 'work_manager.options');
   return new LocalWorkManager(ctx);
 }

@@ -38,3 +38,17 @@ export function copyExample(name: string): string {
   cpSync(example, dir, { recursive: true, filter: (path) => isSimulationInput(example, path) });
   return dir;
 }
+
+/** A word for `sh -c`: single-quoted, its own single quotes closed and escaped. */
+function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs the built `we` on a real terminal (util-linux `script` gives it a pseudo-terminal for stdout), as at
+ * an interactive shell; `script -e` returns its exit status. The terminal's output comes back with \r\n.
+ */
+export async function weOnTerminal(args: string[], cwd: string): Promise<Result> {
+  const command = ['node', weBin, ...args].map(shellWord).join(' ');
+  return execa('script', ['-qec', command, '/dev/null'], { cwd, reject: false, all: true });
+}

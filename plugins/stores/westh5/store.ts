@@ -17,7 +17,9 @@ import { FileWriter } from './file-writer.js';
 import { UndoLog, undoPath } from './undo-log.js';
 import { completedGroupData, completedSummary, preparedGroupData, preparedSummary, recycledWeights } from './iteration-data.js';
 import { ATTR, PATH, WE_VERSION, iterationPath } from './layout.js';
+import { westh5Options } from './options.js';
 import { readStoredRun } from './stored-run.js';
+import { parsePluginOptions } from '../../options.js';
 import {
   checkWestH5,
   countIstates,
@@ -358,10 +360,7 @@ export class WestH5Store implements Store {
 
 /** Store factory for the plugin registry: the file is ctx.path (store.path in we.yaml); there are no options. */
 export async function createWestH5Store(ctx: StoreContext, options: Record<string, unknown>): Promise<Store> {
-  const unknown = Object.keys(options);
-  if (unknown.length > 0) {
-    throw new WeError(`store westh5 takes no options; found ${unknown.join(', ')}`, ctx.configFile);
-  }
+  parsePluginOptions(westh5Options, options, ctx.configFile, 'store.options');
   await loadHdf5();
   return new WestH5Store(ctx.path, ctx.pcoord);
 }
