@@ -48,6 +48,7 @@ function context(simRoot: string): PropagatorContext {
     pcoord,
     binning: { mapper: { type: 'rectilinear', boundaries: [[-Infinity, Infinity]] }, targetCounts: 1 },
     basisStates: [{ label: 'start', probability: 1, auxref: '0' }],
+    basisStateDir: join(simRoot, 'bstates'),
     targetStates: [],
     propagator: { name: 'executable', options: { runseg: 'runseg.sh' } },
     workManager: { name: 'local', options: {}, slots: 1, retries: 0 },

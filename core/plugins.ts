@@ -11,6 +11,7 @@ import type {
   WalkerSet,
 } from './types.js';
 import type { Random } from './random.js';
+import type { SpaceNeed } from './free-space.js';
 
 // ---------- binning ----------
 
@@ -67,6 +68,8 @@ export interface SegmentTask {
   startPoints: Float64Array;
   /** For segments starting from an initial state: that state and its basis state. */
   initialStates: { istateId: number; basisStateId: number; auxref: string; iterCreated: number }[];
+  /** Retries of this task so far in this run (absent: the first attempt), e.g. to keep each attempt's log. */
+  attempt?: number;
 }
 
 export interface SegmentResult {
@@ -99,6 +102,8 @@ export interface PropagatorContext {
   seed: number;
   /** The run's basis states; a basis state's id is its index here. */
   basisStates: readonly BasisState[];
+  /** Absolute folder holding the basis states' auxref folders (WESTPA's bstates/): bstates/, basis_states.folder, or a named set's. */
+  basisStateDir: string;
   /** The node this process runs on, as gathered outputs name it (the host name unless a worker is told otherwise). */
   node: string;
   /** The GPU of each slot, if the worker was given some: run scripts get CUDA_VISIBLE_DEVICES=gpus[slot]. */
@@ -303,9 +308,15 @@ export interface Store {
   initialize(run: RunDefinition, first: PreparedIteration, force: boolean): Promise<void>;
   /**
    * Writes iteration N's results and prepares N+1; the iteration pointer advances last. Idempotent: calling it
-   * again after an interrupted call leaves the same file.
+   * again after an interrupted call leaves the same file. A call that fails leaves the store as it was before it
+   * (or, after a crash, as the next call to any method finds and restores it).
    */
   commit(record: IterationRecord, binhash: string): Promise<void>;
+  /**
+   * The most a commit of `record` may add to the store's file system, so that the driver can refuse the
+   * iteration, writing nothing, when it is not free. Absent: the store needs no local space.
+   */
+  spaceNeeded?(record: IterationRecord): SpaceNeed;
   /** The iteration the store says is current (last completed + 1). */
   currentIteration(): Promise<number>;
   /**

@@ -6,11 +6,11 @@
  * correlated over hundreds of iterations, so block averages within a run understate its error.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { we } from './helpers/cli.js';
 import { h5pyJson } from './helpers/h5py.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { odldStep } from '../plugins/propagators/odld/odld-propagator.js';
 import { Random } from '../core/random.js';
 
@@ -72,7 +72,7 @@ print(json.dumps(out))
 
 /** One WE run through the CLI; returns its mean flux per iteration after the burn-in. */
 async function weReplica(seed: number): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'we-rate-'));
+  const dir = tempDir('rate');
   writeFileSync(join(dir, 'we.yaml'), `${CONFIG}seed: ${seed}\n`);
   expect((await we(['init'], dir)).exitCode).toBe(0);
   const run = await we(['run'], dir);

@@ -2,8 +2,8 @@ import { openRun } from '../open-run.js';
 import { initializeRun } from '../../core/driver/initialize.js';
 
 /** `segsPerState`: walkers per basis state at iteration 1 (WESTPA's `w_init --segs-per-state`). */
-export async function init(configPath: string, force: boolean, segsPerState: number): Promise<void> {
-  const ctx = await openRun(configPath);
+export async function init(configPath: string, force: boolean, segsPerState: number, forceUnlock: boolean): Promise<void> {
+  const ctx = await openRun(configPath, { forceUnlock });
   try {
     const journal = await initializeRun(ctx, force, segsPerState);
     const p = journal.prepared;

@@ -1,15 +1,14 @@
-import { resolve } from 'node:path';
-import { loadConfig } from '../../core/config/load.js';
-import { readStatus, statusPath } from '../../core/driver/status.js';
+import { currentStatus, readStatus, statusPath } from '../../core/driver/status.js';
 import type { BrokerStatus } from '../../plugins/work-managers/redis/broker-status.js';
+import { loadRunConfig } from '../run-config.js';
 
 /**
  * Reads only we-status.json, never west.h5, so it works while a run holds the file; and, when the run's tasks
  * go through Redis, the workers and queue from the server.
  */
 export async function showStatus(configPath: string, json: boolean): Promise<void> {
-  const config = await loadConfig(resolve(configPath));
-  const status = readStatus(statusPath(config.store.path));
+  const config = await loadRunConfig(configPath);
+  const status = currentStatus(readStatus(statusPath(config.store.path)));
   const broker = status.broker ? await brokerRows(status.broker, config.file) : undefined;
   if (json) {
     console.log(JSON.stringify(broker ? { ...status, redis: broker.status ?? { error: broker.error } } : status, null, 2));
@@ -30,7 +29,7 @@ export async function showStatus(configPath: string, json: boolean): Promise<voi
     ...(status.slotOccupancy?.length
       ? [['slots busy (last iterations)', status.slotOccupancy.map((o) => `${o.iteration}: ${(100 * o.busyFraction).toFixed(1)}%`).join(', ')] as [string, string]]
       : []),
-    ['updated', `${status.updated} (pid ${status.pid})`],
+    ['updated', `${status.updated} (pid ${status.pid}${status.host ? ` on ${status.host}` : ''})`],
     ...(broker?.rows ?? []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -1,6 +1,6 @@
 /** `we init`: WESTPA's w_init. */
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { configOption, examplesHelp } from '../command-parts.js';
+import { configOption, examplesHelp, forceUnlockOption } from '../command-parts.js';
 import { positiveInteger } from '../values.js';
 
 export function initCommand(): CommandUnknownOpts {
@@ -21,6 +21,7 @@ export function initCommand(): CommandUnknownOpts {
         .argParser(positiveInteger('--segs-per-state'))
         .default(1),
     )
+    .addOption(forceUnlockOption())
     .addHelpText(
       'after',
       examplesHelp([
@@ -29,7 +30,7 @@ export function initCommand(): CommandUnknownOpts {
         { does: 'start 5 walkers from each basis state, as w_init --segs-per-state 5', run: 'we init --segs-per-state 5' },
       ]),
     )
-    .action(async ({ config, force, segsPerState }) => {
-      await (await import('../actions/init.js')).init(config, force, segsPerState);
+    .action(async ({ config, force, segsPerState, forceUnlock }) => {
+      await (await import('../actions/init.js')).init(config, force, segsPerState, forceUnlock);
     });
 }

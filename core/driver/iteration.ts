@@ -17,6 +17,8 @@ import { faultPoint } from './fault-injection.js';
 
 export interface IterationEvents {
   onProgress?(iteration: number, progress: WorkProgress): void;
+  /** Last call before the journal and the store are written; throwing leaves both as they were. */
+  beforeCommit?(): void;
 }
 
 export async function runIteration(
@@ -121,9 +123,12 @@ export async function runIteration(
     history: journal.history.concat(summarise(N, prepared.weight, recycling.flux, iterationSeconds)),
     lastRecord: { prepared, completed },
   };
-  writeJournal(ctx.journalFile, next);
-  faultPoint('journaled', N);
+  events.beforeCommit?.();
   const record: IterationRecord = { prepared, completed, next: step.next };
+  // Neither is written unless both fit: a full disk stops the run here with nothing half written.
+  const storeNeed = ctx.store.spaceNeeded?.(record);
+  writeJournal(ctx.journalFile, next, storeNeed ? [storeNeed] : []);
+  faultPoint('journaled', N);
   await ctx.store.commit(record, ctx.binhash);
   faultPoint('committed', N);
   return next;

@@ -33,6 +33,11 @@ export interface RunContext {
    */
   propagatorHooks: IterationHooks;
   iterationsDurable(nextIteration: number): Promise<void>;
+  /**
+   * The work manager's part of `iterationsDurable` alone (node outputs gathered or removed), for a run that
+   * failed: the driver hooks' scripts then wait for the next run, which runs them first.
+   */
+  settleOutputs(nextIteration: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,8 +67,11 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
       },
       config.workManager.options,
     ));
-  const iterationsDurable = async (nextIteration: number) => {
+  const settleOutputs = async (nextIteration: number) => {
     await (await getWorkManager()).iterationsDurable?.(nextIteration);
+  };
+  const iterationsDurable = async (nextIteration: number) => {
+    await settleOutputs(nextIteration);
     await (await getDriverHooks())?.iterationsDurable?.(nextIteration);
   };
   return {
@@ -88,6 +96,7 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
       },
     },
     iterationsDurable,
+    settleOutputs,
     workManager: getWorkManager,
     async close() {
       if (driverHooks) await (await driverHooks)?.close?.();

@@ -18,6 +18,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called around every iteration, e.g. to gather node-local outputs once an iteration is durable. */
   hooks?: IterationHooks[];
+  /** Called before an iteration's results are written; throwing stops the run with nothing written. */
+  beforeCommit?(): void;
   onIterationStart?(iteration: number, walkers: number): void;
   onProgress?(iteration: number, progress: WorkProgress): void;
   /** `occupancy`: how busy the work manager's slots were, when it says. */
@@ -74,7 +76,7 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
       options.onIterationStart?.(journal.iteration, journal.prepared.n);
       const iterationStarted = performance.now();
       for (const hook of options.hooks ?? []) await hook.beforeIteration?.(journal.prepared);
-      journal = await runIteration(ctx, journal, workManager, { onProgress: options.onProgress }, options.signal);
+      journal = await runIteration(ctx, journal, workManager, { onProgress: options.onProgress, beforeCommit: options.beforeCommit }, options.signal);
       const { lastRecord } = journal;
       if (lastRecord) for (const hook of options.hooks ?? []) await hook.afterIteration?.({ ...lastRecord, next: journal.prepared });
       durations.push((performance.now() - iterationStarted) / 1000);
@@ -89,7 +91,11 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
     return finish('completed', `reached iteration limit ${lastIteration}`);
   } catch (error) {
     if (options.signal?.aborted) return finish('stopped', `stopped by signal during iteration ${journal.iteration}`);
-    writeStatus(ctx, journal, 'failed', (error as Error).message, figures());
+    try {
+      writeStatus(ctx, journal, 'failed', (error as Error).message, figures());
+    } catch {
+      // (A full disk.) The failure itself is what to report; `we status` sees that this process has ended.
+    }
     throw error;
   }
 }

@@ -60,6 +60,7 @@ export function propagatorContext(config: RunConfig, node = hostname(), gpus?: r
     pcoord: config.pcoord,
     seed: config.seed,
     basisStates: config.basisStates,
+    basisStateDir: config.basisStateDir,
     node,
   };
 }

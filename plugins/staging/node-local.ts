@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cp, lstat, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { posix, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WeError } from '../../core/errors.js';
+import { hasEnded } from '../../core/process-identity.js';
 import { copyFileAtomic, writeFileAtomic } from './atomic-file.js';
 import { indexPathFor, packDirectory } from './indexed-tar.js';
 import { canonicalMemberPath } from './member-path.js';
@@ -77,15 +78,6 @@ async function numberedEntries(dir: string): Promise<number[]> {
     throw error;
   }
   return names.filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class NodeLocalStaging {
@@ -169,7 +161,7 @@ export class NodeLocalStaging {
     if (!(await exists(this.runDir)) || !(await this.tryLock())) return;
     try {
       const marker = await this.readMarker();
-      const inUse = marker !== null && marker.session !== this.session && typeof marker.pid === 'number' && processIsAlive(marker.pid);
+      const inUse = marker !== null && marker.session !== this.session && typeof marker.pid === 'number' && !hasEnded({ host: hostname(), pid: marker.pid });
       if (inUse) return;
       await rm(join(this.runDir, MARKER), { force: true });
       await rm(this.stagedRoot, { recursive: true, force: true });
@@ -328,7 +320,7 @@ export class NodeLocalStaging {
   private async deadLockHolder(): Promise<number | null> {
     try {
       const pid = Number(await readFile(join(this.runDir, LOCK, 'pid'), 'utf8'));
-      return processIsAlive(pid) ? null : pid;
+      return hasEnded({ host: hostname(), pid }) ? pid : null;
     } catch (error) {
       // Released between our attempt and this read: try again.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

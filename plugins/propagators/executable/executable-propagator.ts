@@ -5,7 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
-import { WeError } from '../../../core/errors.js';
+import { PermanentError, WeError } from '../../../core/errors.js';
 import type { AcceptedHere, Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
 import { Random, Stream } from '../../../core/random.js';
 import { assertSucceeded } from './child-failure.js';
@@ -16,6 +16,7 @@ import { randomEnv } from './random-env.js';
 import { ReturnFileDir, returnVariable, type ReturnFiles } from './return-files.js';
 import { terminateGroup, type ChildOutcome, type ChildSpec } from './child-process-group.js';
 import { createScriptStarter, type ScriptStarter } from './script-starter.js';
+import { scriptPath } from './script-path.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
 import { SegmentStaging } from './segment-staging.js';
 import { resolveScript, scriptEnvironment } from './scripts.js';
@@ -42,17 +43,23 @@ export async function createExecutablePropagator(
       { file, field: `${OPTIONS_FIELD}.pcoord_from`, message: "'trajectory' needs a progress_coordinate model in we.yaml" },
     ]);
   }
-  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref' | 'segment_log', fields: Parameters<typeof RefTemplate.compile>[1]) =>
-    RefTemplate.compile(options[option] ?? '', fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
+  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref' | 'segment_log', written: string, fields: Parameters<typeof RefTemplate.compile>[1]) =>
+    RefTemplate.compile(written, fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
+  const { basisStateDir } = ctx;
   const refs: RefTemplates = {
-    segment: template('segment_ref', ['iter', 'seg']),
-    bstate: template('bstate_ref', ['auxref', 'bstate']),
-    istate: template('istate_ref', ['istate', 'bstate', 'auxref', 'iter_created']),
+    segment: template('segment_ref', options.segment_ref, ['iter', 'seg']),
+    // WESTPA's bstates/{auxref}, wherever the basis states are (a named set lives outside the simulation).
+    bstate:
+      options.bstate_ref === undefined
+        ? { render: ({ auxref }) => join(basisStateDir, String(auxref)) }
+        : template('bstate_ref', options.bstate_ref, ['auxref', 'bstate']),
+    istate: template('istate_ref', options.istate_ref, ['istate', 'bstate', 'auxref', 'iter_created']),
   };
   const logsDir = resolve(ctx.simRoot, options.logs);
   await mkdir(logsDir, { recursive: true });
-  const segmentLog = options.segment_log === undefined ? undefined : template('segment_log', ['iter', 'seg']);
-  const userEnv = await scriptEnvironment(ctx.simRoot, options, logsDir, file);
+  const segmentLog = options.segment_log === undefined ? undefined : template('segment_log', options.segment_log, ['iter', 'seg']);
+  const sourcedAndSet = await scriptEnvironment(ctx.simRoot, options, logsDir, file);
+  const userEnv = { ...sourcedAndSet, PATH: scriptPath(sourcedAndSet.PATH ?? process.env.PATH) };
   const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file, ctx.node);
   const starter = await createScriptStarter(options.launcher, file);
   return new ExecutablePropagator(ctx, options, {
@@ -77,7 +84,10 @@ interface Resolved {
   /** Each segment's log; default `<logsDir>/iter_NNNNNN_seg_NNNNNN.log`. */
   segmentLog?: RefTemplate;
   logsDir: string;
-  /** The sourced env.sh's variables, then `env`: what every script gets besides its WEST_* variables. */
+  /**
+   * The sourced env.sh's variables, then `env`, and PATH with this installation's bin/ first: what every script
+   * gets besides its WEST_* variables.
+   */
   userEnv: Record<string, string>;
   returnDir: ReturnFileDir;
   staging?: SegmentStaging;
@@ -150,8 +160,8 @@ class ExecutablePropagator implements Propagator {
     await freshDirectory(place.dataRef);
     const returns = this.returnDir.files(`iter${sixDigits(iteration, 'iteration')}-seg${sixDigits(segId, 'segment id')}`, this.options.datasets);
     const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
-    const logPath = await this.segmentLogPath(iteration, segId);
-    const logStem = logPath.replace(/\.log$/, '');
+    const logPath = await this.segmentLogPath(iteration, segId, task.attempt);
+    const logStem = logPath.replace(/\.log(\.\d+)?$/, '');
     const outcome = await this.runScript(
       this.runseg,
       slot,
@@ -201,15 +211,17 @@ class ExecutablePropagator implements Propagator {
     return pcoord;
   }
 
-  private async segmentLogPath(iteration: number, segId: number): Promise<string> {
-    if (!this.segmentLog) return join(this.logsDir, `iter_${sixDigits(iteration, 'iteration')}_seg_${sixDigits(segId, 'segment id')}.log`);
+  /** Every attempt's output is kept: the log, then `<log>.1`, `<log>.2` for retries; an error names the last one's. */
+  private async segmentLogPath(iteration: number, segId: number, attempt = 0): Promise<string> {
+    const suffix = attempt ? `.${attempt}` : '';
+    if (!this.segmentLog) return join(this.logsDir, `iter_${sixDigits(iteration, 'iteration')}_seg_${sixDigits(segId, 'segment id')}.log${suffix}`);
     const path = this.segmentLog.render({ iter: iteration, seg: segId });
     const dir = dirname(path);
     if (!this.logDirs.has(dir)) {
       await mkdir(dir, { recursive: true });
       this.logDirs.add(dir);
     }
-    return path;
+    return `${path}${suffix}`;
   }
 
   /**
@@ -220,7 +232,7 @@ class ExecutablePropagator implements Propagator {
     const { ndim } = this.ctx.pcoord;
     const model = await this.progressCoordinate();
     if (model.ndim !== ndim) {
-      throw new WeError(`${files[0].context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, files[0].path);
+      throw new PermanentError(`${files[0].context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, files[0].path);
     }
     const points = await model.fromFiles(files.map((f) => f.path));
     points.forEach((p, i) => {

@@ -3,10 +3,13 @@ import { WeError } from '../../../core/errors.js';
 import type { SegmentTask } from '../../../core/plugins.js';
 import type { RefTemplate } from './data-ref.js';
 
+/** A data ref for given field values (an absolute path). */
+export type DataRef = Pick<RefTemplate, 'render'>;
+
 export interface RefTemplates {
-  segment: RefTemplate;
-  bstate: RefTemplate;
-  istate: RefTemplate;
+  segment: DataRef;
+  bstate: DataRef;
+  istate: DataRef;
 }
 
 export interface SegmentPlace {

@@ -1,25 +1,16 @@
 /** The `redis` work manager as we.yaml names it: `work_manager: {name: redis, options: {url, lease_seconds, segments_per_task}}`. */
-import * as z from 'zod';
 import type { WorkManager, WorkManagerContext } from '../../../core/plugins.js';
 import { WeError } from '../../../core/errors.js';
 import { parsePluginOptions } from '../../options.js';
 import { checkRedisUrl, REDIS_URL_VARIABLE } from './connection.js';
+import { redisOptions } from './options.js';
 import { createRedisWorkManager } from './redis-work-manager.js';
-
-const RedisOptions = z.strictObject({
-  /** Default: $WE_REDIS_URL. */
-  url: z.string().min(1).optional(),
-  /** Seconds a worker may go without a heartbeat before its tasks go back to the queue (not a task time limit). */
-  lease_seconds: z.number().positive().default(60),
-  /** Segments per task at most (an in-process propagator such as odld takes them all in one call otherwise). */
-  segments_per_task: z.int().positive().default(1),
-});
 
 export async function createRedisWorkManagerPlugin(
   ctx: WorkManagerContext,
   raw: Record<string, unknown>,
 ): Promise<WorkManager> {
-  const options = parsePluginOptions(RedisOptions, raw, ctx.configFile, 'work_manager.options');
+  const options = parsePluginOptions(redisOptions, raw, ctx.configFile, 'work_manager.options');
   const text = options.url ?? process.env[REDIS_URL_VARIABLE];
   if (!text) {
     throw new WeError(`work_manager redis: no server; give work_manager.options.url, \`we run --redis URL\` or ${REDIS_URL_VARIABLE}`, ctx.configFile);
