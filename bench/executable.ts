@@ -48,6 +48,7 @@ function context(simRoot: string): PropagatorContext {
     pcoord,
     binning: { mapper: { type: 'rectilinear', boundaries: [[-Infinity, Infinity]] }, targetCounts: 1 },
     basisStates: [{ label: 'start', probability: 1, auxref: '0' }],
+    basisStateDir: join(simRoot, 'bstates'),
     targetStates: [],
     propagator: { name: 'executable', options: { runseg: 'runseg.sh' } },
     workManager: { name: 'local', options: {}, slots: 1, retries: 0 },
@@ -65,7 +66,7 @@ function segmentTask(segId: number): SegmentTask {
     segIds: Int32Array.of(segId),
     parentIds: Int32Array.of(-1),
     startPoints: Float64Array.of(1),
-    initialStates: [{ istateId: 0, basisStateId: 0, auxref: '0' }],
+    initialStates: [{ istateId: 0, basisStateId: 0, auxref: '0', iterCreated: 1 }],
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Chignolin C-alpha Go model: integrator speed in process (steps/s and ns/day at a 5 fs step, median of several
- * runs), the cost of one 10 ps segment as a run script calls it (a fresh `node go-md.js` process), and the
+ * runs), the cost of one 10 ps segment as a run script calls it (a fresh `we-go-md` process), and the
  * folded fraction and fold/unfold transitions per temperature behind the default ε.
  * Run: npx tsc && node dist/bench/go-model.js
  */
@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { packageBin, packageRoot } from '../core/installation.js';
 import { readCaStructure } from '../plugins/engines/go-model/ca-structure.js';
 import { FoldingTracker } from '../plugins/engines/go-model/folding-tracker.js';
 import { buildGoModel, CLEMENTI_PARAMETERS } from '../plugins/engines/go-model/go-model.js';
@@ -17,9 +18,8 @@ import { LangevinIntegrator } from '../plugins/engines/go-model/langevin.js';
 import { startState } from '../plugins/engines/go-model/md-state.js';
 import { median } from './lib/median.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const NATIVE = join(repoRoot, 'examples/go-chignolin/native.pdb');
-const GO_MD = join(repoRoot, 'dist/plugins/engines/go-model/go-md.js');
+const NATIVE = join(packageRoot, 'examples/go-chignolin/native.pdb');
+const GO_MD = join(packageBin, 'we-go-md');
 const TIMESTEP_PS = 0.005;
 const RUNS = 5;
 
@@ -46,7 +46,7 @@ export async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'we-go-bench-'));
   const segmentSeconds = Array.from({ length: RUNS }, (_, k) => {
     const start = performance.now();
-    execFileSync('node', [GO_MD, '--native', NATIVE, '--start', NATIVE, '--seed', String(k + 1), '--quiet',
+    execFileSync(GO_MD, ['--native', NATIVE, '--start', NATIVE, '--seed', String(k + 1), '--quiet',
       '--restart-out', join(scratch, 'seg.rst'), '--dcd', join(scratch, 'seg.dcd'), '--steps', '2000', '--frames', '10']);
     return (performance.now() - start) / 1000;
   });

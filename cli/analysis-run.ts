@@ -35,8 +35,8 @@ export async function openAnalysisRun(source: AnalysisSource): Promise<AnalysisR
     throw new WeError('no such file: give the run\'s we.yaml with -c, or a west.h5 with -W', source.config);
   }
   // loaded only here: with -W, the configuration code (zod, yaml) would be half a second of CPU for nothing
-  const { loadConfig } = await import('../core/config/load.js');
-  const config = await loadConfig(configPath);
+  const { loadRunConfig } = await import('./run-config.js');
+  const config = await loadRunConfig(configPath);
   return { view: await openRunView(config.store.path), config };
 }
 

@@ -8,7 +8,7 @@ function isRequestedExit(error: CommanderError): boolean {
 }
 
 /** Commander's two lines (`error: unknown command 'statsu'` and `(Did you mean status?)`) as one. */
-export function oneLine(message: string): string {
+function oneLine(message: string): string {
   return message
     .replace(/^error: /, '')
     .replace(/\n\(Did you mean (one of )?(.+)\?\)$/, (_, oneOf: string | undefined, names: string) =>

@@ -6,6 +6,14 @@ export function configOption() {
   return new Option('-c, --config <file>', "the simulation's we.yaml (its directory is the simulation root)").default('we.yaml');
 }
 
+/** Every command that writes the simulation takes its lock (west.h5.lock; see core/simulation-lock.ts). */
+export function forceUnlockOption() {
+  return new Option(
+    '--force-unlock',
+    "take the simulation's lock from a holder on another host (or an unreadable lock) that you know is gone; a holder on this host is checked, and taken over if gone",
+  ).default(false);
+}
+
 /** The "Examples:" section of a command's help: each example is a comment saying what it does, then the command. */
 export function examplesHelp(examples: readonly { does: string; run: string }[]): string {
   return `\nExamples:\n${examples.map(({ does, run }) => `  # ${does}\n  ${run}`).join('\n')}`;

@@ -4,7 +4,7 @@ import { WeError } from '../core/errors.js';
 import { UsageError } from './usage-error.js';
 
 /** Exit status for a command line `we` could not act on; 1 is for work that failed. */
-export const USAGE_EXIT = 2;
+const USAGE_EXIT = 2;
 
 /**
  * Prints `error` and returns the exit status. Stack traces only when asked for (`--debug`, WE_DEBUG=1): users

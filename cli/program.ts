@@ -3,9 +3,14 @@
  * defaults and examples, and importing its implementation (cli/actions/) only when it runs, so that start-up
  * stays small for batch jobs and signal races.
  */
+import { readFileSync } from 'node:fs';
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { completionCommand } from './commands/completion.js';
 import { extractCommand } from './commands/extract.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
+import { modelsCommand } from './commands/models.js';
+import { newCommand } from './commands/new.js';
 import { pcoordCommand } from './commands/pcoord.js';
 import { kineticsCommand } from './commands/kinetics.js';
 import { pdistCommand } from './commands/pdist.js';
@@ -13,6 +18,9 @@ import { traceCommand } from './commands/trace.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { truncateCommand } from './commands/truncate.js';
+import { workerCommand } from './commands/worker.js';
+import { submitCommand } from './commands/submit.js';
+import { jobsCommand } from './commands/jobs.js';
 import { commandLineError } from './command-line-error.js';
 
 /** In the order `we --help` lists them. */
@@ -26,11 +34,25 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   pdistCommand,
   kineticsCommand,
   traceCommand,
+  workerCommand,
+  submitCommand,
+  jobsCommand,
+  modelsCommand,
+  newCommand,
+  importCommand,
+  completionCommand,
 ];
 
-export function buildProgram() {
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The program; `debug` is its own option, accepted before or after the command. */
+export function buildProgram(): Command<[], { debug: boolean }> {
   const program = new Command('we')
     .description('Weighted-ensemble simulation (WESTPA-compatible west.h5) for ML-driven molecular simulation.')
+    .version(`we ${packageVersion()}`, '-V, --version', 'print the versions of we, Node, onnxruntime and HDF5')
     .option('--debug', 'print the stack trace of a failure (or set WE_DEBUG=1)', false)
     // Failures are printed by reportFailure, one line each; commander only detects them.
     .configureOutput({ outputError: () => {} })
@@ -38,12 +60,17 @@ export function buildProgram() {
     .exitOverride((error) => {
       throw commandLineError(error, 'we');
     });
-  for (const make of COMMANDS) {
-    const command = make().copyInheritedSettings(program);
-    command.exitOverride((error) => {
-      throw commandLineError(error, `we ${command.name()}`);
-    });
-    program.addCommand(command);
-  }
+  for (const make of COMMANDS) program.addCommand(inheriting(make(), program, 'we'));
   return program;
+}
+
+/** A command (and its subcommands: `we jobs cancel`) with the program's output and error handling. */
+function inheriting(command: CommandUnknownOpts, parent: CommandUnknownOpts, parentPath: string): CommandUnknownOpts {
+  const path = `${parentPath} ${command.name()}`;
+  command.copyInheritedSettings(parent);
+  command.exitOverride((error) => {
+    throw commandLineError(error, path);
+  });
+  for (const sub of command.commands) inheriting(sub, command, path);
+  return command;
 }

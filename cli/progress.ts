@@ -1,12 +1,12 @@
 /** Progress output: a live line on a terminal, one plain log line per iteration otherwise (batch logs). */
-import type { WorkProgress } from '../core/plugins.js';
+import type { SlotOccupancy, WorkProgress } from '../core/plugins.js';
 import type { IterationSummary } from '../core/driver/journal.js';
 
 export interface ProgressReporter {
   iterationStart(iteration: number, walkers: number): void;
   segments(iteration: number, progress: WorkProgress): void;
   /** `next`: the walkers the iteration's resampling prepared, and the bins they occupy. */
-  iterationEnd(summary: IterationSummary, lastIteration: number, next: { walkers: number; occupiedBins: number }): void;
+  iterationEnd(summary: IterationSummary, lastIteration: number, next: { walkers: number; occupiedBins: number }, occupancy?: SlotOccupancy): void;
   done(): void;
 }
 
@@ -30,14 +30,14 @@ export function createReporter(stream: NodeJS.WriteStream): ProgressReporter {
       lastDraw = now;
       stream.write(`\r\x1b[2Kiteration ${iteration}: segments ${done}/${total}`);
     },
-    iterationEnd(summary, last, next) {
+    iterationEnd(summary, last, next, occupancy) {
       const seconds = (performance.now() - iterationStarted) / 1000;
       finished++;
       meanSeconds += (seconds - meanSeconds) / finished;
       const flux = summary.flux.map((f) => f.toExponential(3)).join(',');
       const line =
         `iteration ${summary.iteration}: ${summary.nWalkers} segments, weight ${summary.totalWeight.toPrecision(15)}, ` +
-        `flux [${flux}], ${seconds.toFixed(3)} s; next ${next.walkers} walkers in ${next.occupiedBins} bins; ETA ${eta(last - summary.iteration)}`;
+        `flux [${flux}], ${seconds.toFixed(3)} s${occupancy ? `, slots ${(100 * occupancy.busyFraction).toFixed(1)}% busy` : ''}; next ${next.walkers} walkers in ${next.occupiedBins} bins; ETA ${eta(last - summary.iteration)}`;
       stream.write(tty ? `\r\x1b[2K${line}\n` : `${new Date().toISOString()} ${line}\n`);
     },
     done() {

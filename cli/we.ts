@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 /** The `we` command line (the command tree is in program.ts). */
+import { CommanderError } from '@commander-js/extra-typings';
 import { reportFailure } from './failure.js';
 import { buildProgram } from './program.js';
 
 const program = buildProgram();
-program.parseAsync().catch((error: unknown) => {
+program.parseAsync().catch(async (error: unknown) => {
+  if (error instanceof CommanderError && error.code === 'commander.version') {
+    // Commander printed we's own version; loading the libraries takes a moment, so only now.
+    await (await import('./actions/version.js')).printLibraryVersions();
+    return;
+  }
   process.exitCode = reportFailure(error, program.opts().debug || process.env.WE_DEBUG === '1');
 });

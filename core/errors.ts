@@ -12,6 +12,12 @@ export class WeError extends Error {
   }
 }
 
+/**
+ * A failure that would only happen again on a retry: a run script that is missing or not executable, a model that
+ * does not fit the run (dimensions, atom count), a configuration mistake. Work managers fail it at once.
+ */
+export class PermanentError extends WeError {}
+
 /** What to show of a failed system call: its errno name (ENOENT, EACCES, ...), else the message. */
 export function failureReason(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e as Error).message;

@@ -11,6 +11,7 @@ import type {
   WalkerSet,
 } from './types.js';
 import type { Random } from './random.js';
+import type { SpaceNeed } from './free-space.js';
 
 // ---------- binning ----------
 
@@ -66,7 +67,9 @@ export interface SegmentTask {
   /** segIds.length × ndim starting points (pcoord row 0). */
   startPoints: Float64Array;
   /** For segments starting from an initial state: that state and its basis state. */
-  initialStates: { istateId: number; basisStateId: number; auxref: string }[];
+  initialStates: { istateId: number; basisStateId: number; auxref: string; iterCreated: number }[];
+  /** Retries of this task so far in this run (absent: the first attempt), e.g. to keep each attempt's log. */
+  attempt?: number;
 }
 
 export interface SegmentResult {
@@ -99,11 +102,18 @@ export interface PropagatorContext {
   seed: number;
   /** The run's basis states; a basis state's id is its index here. */
   basisStates: readonly BasisState[];
+  /** Absolute folder holding the basis states' auxref folders (WESTPA's bstates/): bstates/, basis_states.folder, or a named set's. */
+  basisStateDir: string;
   /** The node this process runs on, as gathered outputs name it (the host name unless a worker is told otherwise). */
   node: string;
+  /** The GPU of each slot, if the worker was given some: run scripts get CUDA_VISIBLE_DEVICES=gpus[slot]. */
+  gpus?: readonly string[];
   /** The configured progress-coordinate plugin, created on first use (once per worker). */
   progressCoordinate?: () => Promise<ProgressCoordinate>;
 }
+
+/** Segments of an iteration whose results the driver accepted from this node. */
+export type AcceptedHere = (iteration: number) => Promise<ReadonlySet<number>>;
 
 export interface Propagator {
   /**
@@ -114,10 +124,13 @@ export interface Propagator {
   /** Progress coordinate of the given basis states (WESTPA's get_pcoord): ids.length × ndim. */
   basisStatePcoords?(basisStateIds: readonly number[]): Promise<Float64Array>;
   /**
-   * Every iteration before `nextIteration` is durable; any begun from `nextIteration` on will be redone. Called
-   * around each iteration and at the end of a run (idempotent), e.g. to gather outputs kept on the node.
+   * Every iteration before `nextIteration` is durable. Called around each iteration and at the end of a run
+   * (idempotent), e.g. to gather outputs kept on the node. On one node (no `acceptedHere`) any iteration begun
+   * from `nextIteration` on will be redone. When nodes share a run, `acceptedHere(k)` gives the segments of
+   * iteration k whose results the driver accepted from this node: only those are kept, and later iterations
+   * are left alone (their finished segments are reused, not redone).
    */
-  iterationsDurable?(nextIteration: number): Promise<void>;
+  iterationsDurable?(nextIteration: number, acceptedHere?: AcceptedHere): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -177,6 +190,16 @@ export interface WorkProgress {
   total: number;
 }
 
+/** How busy the slots were while a work manager ran one call's tasks (WESTPA users watch GPU occupancy). */
+export interface SlotOccupancy {
+  /** Seconds tasks ran, summed over slots. */
+  busySeconds: number;
+  /** Seconds the slots were there: slots (summed over the workers present) × wall time, integrated over the call. */
+  slotSeconds: number;
+  /** busySeconds / slotSeconds. */
+  busyFraction: number;
+}
+
 export interface WorkManager {
   /**
    * Segments per propagation task this work manager wants at most (the driver takes the smaller of this and
@@ -190,6 +213,10 @@ export interface WorkManager {
     onProgress?: (p: WorkProgress) => void,
     signal?: AbortSignal,
   ): Promise<ResultOf<K>[]>;
+  /** Where tasks go, for `we status` to look (a URL without its password); absent: this process runs them. */
+  readonly broker?: string;
+  /** Slot occupancy of the last `run` call. */
+  lastOccupancy?(): SlotOccupancy | undefined;
   /** Passes Propagator.iterationsDurable on to the propagators it runs tasks with (e.g. to gather node outputs). */
   iterationsDurable?(nextIteration: number): Promise<void>;
   close(): Promise<void>;
@@ -199,7 +226,7 @@ export interface WorkManager {
 export interface TaskRunner {
   run<K extends TaskKind>(kind: K, task: TaskOf<K>, signal?: AbortSignal, slot?: number): Promise<ResultOf<K>>;
   /** The propagator's iterationsDurable (creating it: a run with nothing left to do still gathers what one left). */
-  iterationsDurable(nextIteration: number): Promise<void>;
+  iterationsDurable(nextIteration: number, acceptedHere?: AcceptedHere): Promise<void>;
 }
 
 /** What a work manager is told: the simulation to send to workers, and a runner for tasks run in this process. */
@@ -209,6 +236,8 @@ export interface WorkManagerContext {
   /** Slots (parallel tasks) and retries per failing task, from work_manager in we.yaml. */
   slots: number;
   retries: number;
+  /** The shape results must have. */
+  pcoord: PcoordShape;
   local: TaskRunner;
 }
 
@@ -279,9 +308,15 @@ export interface Store {
   initialize(run: RunDefinition, first: PreparedIteration, force: boolean): Promise<void>;
   /**
    * Writes iteration N's results and prepares N+1; the iteration pointer advances last. Idempotent: calling it
-   * again after an interrupted call leaves the same file.
+   * again after an interrupted call leaves the same file. A call that fails leaves the store as it was before it
+   * (or, after a crash, as the next call to any method finds and restores it).
    */
   commit(record: IterationRecord, binhash: string): Promise<void>;
+  /**
+   * The most a commit of `record` may add to the store's file system, so that the driver can refuse the
+   * iteration, writing nothing, when it is not free. Absent: the store needs no local space.
+   */
+  spaceNeeded?(record: IterationRecord): SpaceNeed;
   /** The iteration the store says is current (last completed + 1). */
   currentIteration(): Promise<number>;
   /**
@@ -300,6 +335,13 @@ export interface Store {
 export interface IterationHooks {
   beforeIteration?(prepared: PreparedIteration): Promise<void> | void;
   afterIteration?(record: IterationRecord): Promise<void> | void;
+}
+
+/** What the driver alone runs around iterations, never a worker (e.g. WESTPA's pre_iteration and post_iteration scripts). */
+export interface DriverHooks extends IterationHooks {
+  /** Every iteration before `nextIteration` is durable (as Propagator.iterationsDurable; called as a run ends too). */
+  iterationsDurable?(nextIteration: number): Promise<void>;
+  close?(): Promise<void>;
 }
 
 // ---------- wiring ----------
@@ -323,6 +365,8 @@ export interface PropagatorPlugin {
   /** Segments per task it wants (Infinity: vectorised in process; 1: a process per segment), known before creating one. */
   readonly batchSize: number;
   create(ctx: PropagatorContext, options: Record<string, unknown>): Promise<Propagator>;
+  /** The driver's hooks its options ask for (undefined: none), made without creating a propagator. */
+  driverHooks?(ctx: PropagatorContext, options: Record<string, unknown>): Promise<DriverHooks | undefined>;
 }
 
 export interface PluginRegistry {

@@ -27,7 +27,7 @@ function hashKeys(lane: number, keys: number[]): number {
 }
 
 /** Purposes of random streams; distinct so that no two consumers ever share numbers. */
-export const Stream = { propagate: 1, resample: 2, recycle: 3, segmentSeeds: 4, bstate: 5 } as const;
+export const Stream = { propagate: 1, resample: 2, recycle: 3, segmentSeeds: 4, bstate: 5, iterationScripts: 6 } as const;
 
 export class Random {
   private s0: number;

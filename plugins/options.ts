@@ -1,14 +1,16 @@
-/** Validation of a plugin's free-form `options` block from we.yaml, with errors naming the field. */
-import type { z } from 'zod';
-import { WeError } from '../core/errors.js';
+/**
+ * A plugin factory's validation of its `options`: the same schema the catalog (plugins/catalog.ts) gives
+ * config loading, worded the same way (without line:column: the factory has the values, not the text).
+ */
+import type * as z from 'zod';
+import { configError } from '../core/config/config-error.js';
+import { schemaProblems, valueSource } from '../core/config/schema-problems.js';
 
-export function parsePluginOptions<T extends z.ZodType>(schema: T, options: unknown, file: string, field: string): z.infer<T> {
+/** `field` is where the options sit in we.yaml (`propagator.options`). */
+export function parsePluginOptions<T extends z.ZodType>(schema: T, options: unknown, file: string, field: string): z.output<T> {
   const parsed = schema.safeParse(options ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const path = [field, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') return `${field}: unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-    return `${path}: ${issue.message}`;
-  });
-  throw new WeError(problems.join('; '), file);
+  const prefix = field.split('.');
+  const issues = parsed.error.issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] }));
+  throw configError(schemaProblems(issues, valueSource(file, prefix, options ?? {})));
 }

@@ -15,10 +15,12 @@ export const builtinPlugins: PluginRegistry = {
     executable: {
       batchSize: 1,
       create: async (ctx, options) => (await import('./propagators/executable/index.js')).createExecutablePropagator(ctx, options),
+      driverHooks: async (ctx, options) => (await import('./propagators/executable/index.js')).createExecutableDriverHooks(ctx, options),
     },
   },
   workManagers: {
     local: async (ctx, options) => (await import('./work-managers/local-work-manager.js')).createLocalWorkManager(ctx, options),
+    redis: async (ctx, options) => (await import('./work-managers/redis/index.js')).createRedisWorkManagerPlugin(ctx, options),
   },
   stores: {
     westh5: async (ctx, options) => (await import('./stores/westh5/index.js')).createWestH5Store(ctx, options),

@@ -20,7 +20,8 @@ import numpy as np
 from openmm import LangevinMiddleIntegrator, Platform, unit
 from openmm.app import ForceField, HBonds, Modeller, NoCutoff, PDBFile, Simulation
 
-DATA = '/work/shared/data'
+# The starting structures are copied into the repository (their sources and licences: SOURCES.md there).
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'structures')
 
 # Starting structures per system: folded first (it becomes the reference), then any unfolded ones.
 SYSTEMS = {

@@ -28,7 +28,7 @@ from MDAnalysis.analysis import align, rms  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "test" / "fixtures" / "trajectory"
-CRYSTAL = Path("/work/shared/data/CLN025_5AWL_protein.pdb")
+CRYSTAL = ROOT / "test" / "fixtures" / "structures" / "CLN025_5AWL_protein.pdb"
 STEPS_PER_FRAME = 100
 N_FRAMES = 5
 SEED = 2021

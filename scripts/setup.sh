@@ -9,6 +9,14 @@ need=()
 # OpenMM 7.7 for examples/openmm-chignolin (libopenmm-plugins: without it only the slow Reference platform loads).
 { /usr/bin/python3 -c 'import simtk.openmm' 2>/dev/null && dpkg -s libopenmm-plugins >/dev/null 2>&1; } ||
   need+=(python3-simtk libopenmm-plugins)
+# redis-server for the Redis work manager's tests (each test starts its own on a free loopback port).
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# A one-node SLURM (munge for its authentication) that test/slurm.test.ts starts for `we submit` and `we jobs`.
+for tool in /usr/sbin/munged:munge /usr/sbin/slurmctld:slurmctld /usr/sbin/slurmd:slurmd /usr/bin/sbatch:slurm-client; do
+  [ -x "${tool%%:*}" ] || need+=("${tool##*:}")
+done
+# zsh: the completion test asks a real zsh to complete (`we completion zsh`).
+command -v zsh >/dev/null || need+=(zsh)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing Debian packages: ${need[*]} (run as root or: sudo apt-get install ${need[*]})" >&2

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBinMapper } from '../core/binning/create.js';
 import { walkerSetFrom } from '../core/binning/walkers.js';
 import { WeError } from '../core/errors.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'we-binning-module-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('binning-module');
 
 function moduleFile(name: string, source: string): string {
   const path = join(dir, name);

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText } from '../core/config/load.js';
 import { expandTargetCounts } from '../core/config/target-counts.js';
 import { WeError } from '../core/errors.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'config');
 
@@ -36,15 +36,9 @@ async function errorOf(promise: Promise<unknown>): Promise<WeError> {
   throw new Error('expected a WeError, but loading succeeded');
 }
 
-const tempDirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
 /** A simulation folder with `files` (a trailing '/' makes a directory); returns its path. */
 async function simDir(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'we-config-'));
-  tempDirs.push(dir);
+  const dir = tempDir('config');
   for (const [name, content] of Object.entries(files)) {
     const path = join(dir, name);
     if (name.endsWith('/')) {
@@ -83,6 +77,7 @@ describe('loadConfig: a complete we.yaml', () => {
         { label: 'start8', probability: 0.75, auxref: '0' },
         { label: 'start9', probability: 0.25, auxref: '1' },
       ],
+      basisStateDir: join(dir, 'bstates'),
       targetStates: [{ label: 'bound', pcoord: [1] }],
       propagator: { name: 'odld', options: { sigma2: 0.001 } },
       progressCoordinate: { name: 'onnx', options: { model: 'model.onnx' } },

@@ -1,7 +1,6 @@
 import { execa } from 'execa';
 import { constants } from 'node:fs';
-import { access, chmod, mkdtemp, readFile, readlink, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, chmod, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBinMapper } from '../core/binning/create.js';
@@ -12,6 +11,7 @@ import { createOnnxProgressCoordinate } from '../plugins/pcoord-onnx/index.js';
 import { createExecutablePropagator } from '../plugins/propagators/executable/index.js';
 import { parseExecutableOptions } from '../plugins/propagators/executable/options.js';
 import { repoRoot } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const example = join(repoRoot, 'examples/amber-spike');
 const weYaml = join(example, 'we.yaml');
@@ -59,7 +59,7 @@ describe('the AMBER spike example (configuration only: no AMBER here)', () => {
         createOnnxProgressCoordinate({ configFile: config.file, simRoot: config.simRoot, ndim: config.pcoord.ndim }, config.progressCoordinate?.options ?? {}),
     };
     // Segment logs go to a temporary folder rather than into the repository's example.
-    const logs = await mkdtemp(join(tmpdir(), 'we-amber-logs-'));
+    const logs = tempDir('amber-logs');
     await expect(createExecutablePropagator(ctx, { ...config.propagator.options, logs })).resolves.toBeDefined();
     const model = await ctx.progressCoordinate!();
     expect(model.ndim).toBe(2);
@@ -86,7 +86,7 @@ describe('the AMBER spike example (configuration only: no AMBER here)', () => {
 
   describe('runseg.sh up to the engine (a stand-in records how pmemd.cuda is called)', () => {
     async function runSegment(env: Record<string, string>) {
-      const dir = await mkdtemp(join(tmpdir(), 'we-amber-seg-'));
+      const dir = tempDir('amber-seg');
       const pmemd = join(dir, 'pmemd-stand-in.sh');
       await writeFile(pmemd, '#!/bin/bash\nprintf "%s\\n" "$@" > pmemd-args\n');
       await chmod(pmemd, 0o755);

@@ -1,24 +1,13 @@
 import { execaSync } from 'execa';
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
-import { repoRoot, we } from './helpers/cli.js';
+import { copyExample, repoRoot, we } from './helpers/cli.js';
 import { h5pyJson, systemPython } from './helpers/h5py.js';
 
 const example = join(repoRoot, 'examples/openmm-chignolin');
 const hasOpenmm = execaSync(systemPython, ['-c', 'import simtk.openmm'], { reject: false }).exitCode === 0;
-
-/** The example copied as examples/<name> beside a link to the repository's models, so `../../models` resolves. */
-function copyWithModels(): string {
-  const root = mkdtempSync(join(tmpdir(), 'we-openmm-'));
-  const dir = join(root, 'examples/openmm-chignolin');
-  cpSync(example, dir, { recursive: true, filter: (src) => !/west\.h5|we-status|seg_logs|traj_segs/.test(src) });
-  symlinkSync(join(repoRoot, 'models'), join(root, 'models'));
-  return dir;
-}
 
 /** Per completed iteration: statuses, pcoord shape, finiteness; and whether each continuing walker starts where its parent ended. */
 const READBACK = `
@@ -61,7 +50,7 @@ describe('the OpenMM chignolin example', () => {
       ? 'runs init + 2 iterations of real OpenMM segments: complete, finite (n, 11, 2) pcoords in west.h5'
       : `SKIPPED: ${systemPython} cannot import simtk.openmm (apt-get install python3-simtk libopenmm-plugins)`,
     async () => {
-      const dir = copyWithModels();
+      const dir = copyExample('openmm-chignolin');
       const init = await we(['init'], dir);
       expect(init.exitCode, init.all).toBe(0);
       const run = await we(['run', '--max-iter', '2'], dir);

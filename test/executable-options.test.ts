@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RefTemplate } from '../plugins/propagators/executable/data-ref.js';
 import { parseExecutableOptions } from '../plugins/propagators/executable/options.js';
 import { checkPcoord } from '../plugins/propagators/executable/pcoord-shape.js';
 import { readTextMatrix } from '../plugins/propagators/executable/text-matrix.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const YAML = '/sim/we.yaml';
 
@@ -14,7 +14,6 @@ describe('executable propagator options', () => {
     expect(parseExecutableOptions({ runseg: 'runseg.sh' }, YAML)).toEqual({
       runseg: 'runseg.sh',
       segment_ref: 'traj_segs/{iter:06d}/{seg:06d}',
-      bstate_ref: 'bstates/{auxref}',
       istate_ref: 'istates/{istate}',
       env: {},
       datasets: [],
@@ -26,14 +25,15 @@ describe('executable propagator options', () => {
   });
 
   it.each([
-    [{ runseg: 'r.sh', runsge: 1 }, "/sim/we.yaml: propagator.options.runsge: unknown option (did you mean 'runseg'?)"],
-    [{}, '/sim/we.yaml: propagator.options.runseg: Invalid input: expected string, received undefined'],
-    [{ runseg: 'r.sh', timeout: -5 }, 'propagator.options.timeout: Too small: expected number to be >0'],
-    [{ runseg: 'r.sh', env: { A: [1] } }, 'propagator.options.env.A: Invalid input'],
+    [{ runseg: 'r.sh', runsge: 1 }, "/sim/we.yaml: propagator.options: unknown key 'runsge'; did you mean 'runseg'?"],
+    [{}, "/sim/we.yaml: propagator.options: missing required field 'runseg'"],
+    [{ runseg: 'r.sh', timeout: -5 }, 'propagator.options.timeout: expected a value > 0, found -5'],
+    [{ runseg: 'r.sh', env: { A: [1] } }, 'propagator.options.env.A: expected a string, a number or true/false, found a list of 1'],
     [{ runseg: 'r.sh', datasets: ['pcoord'] }, 'propagator.options.datasets[0]: pcoord is always returned'],
     [{ runseg: 'r.sh', datasets: ['c-o-m'] }, 'propagator.options.datasets[0]: expected a name of letters'],
-    [{ runseg: 'r.sh', pcoord_from: 'model' }, 'propagator.options.pcoord_from: Invalid option'],
+    [{ runseg: 'r.sh', pcoord_from: 'model' }, "propagator.options.pcoord_from: expected one of 'script', 'trajectory', found string 'model'"],
     [{ runseg: 'r.sh', pcoord_from: 'trajectory' }, 'propagator.options.trajectory: expected the trajectory file name'],
+    [{ runseg: 'r.sh', segment_ref: 'segs/{seg}', staging: {} }, 'propagator.options.segment_ref: staging lays segments out as'],
   ])('rejects %j naming the field', (raw, expected) => {
     expect(() => parseExecutableOptions(raw, YAML)).toThrow(expected);
   });
@@ -61,15 +61,10 @@ describe('data-ref templates', () => {
 
 describe('returned pcoord text', () => {
   async function parse(text: string, rows: number, ndim: number): Promise<number[]> {
-    const dir = await mkdtemp(join(tmpdir(), 'we-matrix-'));
-    try {
-      const path = join(dir, 'pcoord');
-      await writeFile(path, text);
-      const m = await readTextMatrix(path, 'RET', 'seg 1');
-      return Array.from(checkPcoord(m, rows, ndim, 'RET', 'seg 1'));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const path = join(tempDir('matrix'), 'pcoord');
+    await writeFile(path, text);
+    const m = await readTextMatrix(path, 'RET', 'seg 1');
+    return Array.from(checkPcoord(m, rows, ndim, 'RET', 'seg 1'));
   }
 
   it('reads what numpy.loadtxt reads: comments, blank lines, exponents, tabs', async () => {

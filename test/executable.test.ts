@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressCoordinate, Propagator, PropagatorContext, SegmentTask } from '../core/plugins.js';
 import { createExecutablePropagator as createPropagator } from '../plugins/propagators/executable/index.js';
 import { makeContext, makeSimRoot } from './fixtures/runseg/sim-context.js';
+import { repoRoot } from './helpers/cli.js';
 import { gone, parentOf } from './helpers/processes.js';
 
 interface Seg {
@@ -20,7 +21,7 @@ function makeTask(iteration: number, segs: Seg[], ndim = 1): SegmentTask {
     segIds: Int32Array.from(segs.map((s) => s.segId)),
     parentIds: Int32Array.from(segs.map((s) => s.parentId)),
     startPoints: Float64Array.from(segs.flatMap((s) => s.start ?? new Array(ndim).fill(0))),
-    initialStates: istateIds.map((id) => ({ istateId: id, basisStateId: id, auxref: String(id) })),
+    initialStates: istateIds.map((id) => ({ istateId: id, basisStateId: id, auxref: String(id), iterCreated: Math.max(1, iteration - 1) })),
   };
 }
 
@@ -131,7 +132,7 @@ describe.each(['python3', 'none'])('launcher: %s', (launcherOption) => {
         PWD_AT_START: dataRef,
         MY_SETTING: '42',
       });
-      expect(env.WEST_PCOORD_RETURN).toMatch(/\/we-returns-\w+\/iter000003-seg000007-\d+\.pcoord$/);
+      expect(env.WEST_PCOORD_RETURN).toMatch(/\/we-returns-\d+-\d+-\w+\/iter000003-seg000007-\d+\.pcoord$/);
       expect(env).not.toHaveProperty('WEST_BSTATE_ID');
       expect(env).not.toHaveProperty('WEST_ISTATE_ID');
       expect(Number(env.WEST_RAND16)).toBeLessThan(2 ** 16);
@@ -140,6 +141,16 @@ describe.each(['python3', 'none'])('launcher: %s', (launcherOption) => {
       expect(BigInt(env.WEST_RAND128)).toBeLessThan(2n ** 128n);
       expect(Number(env.WEST_RANDFLOAT)).toBeGreaterThanOrEqual(0);
       expect(Number(env.WEST_RANDFLOAT)).toBeLessThan(1);
+    });
+
+    it("finds we-go-md by name: this installation's bin/ comes first on the scripts' PATH, before we.yaml's env.PATH", async () => {
+      const root = await simRoot();
+      const ctx = makeContext(root, { len: 1, ndim: 1 });
+      const propagator = await createExecutablePropagator(ctx, { runseg: 'which-engine.sh', env: { PATH: '/opt/site/bin:/usr/bin:/bin' } });
+      await propagator.propagate(makeTask(1, [{ segId: 0, parentId: 0 }]));
+      const [engine, path] = (await readFile(join(root, 'traj_segs/000001/000000/engine.txt'), 'utf8')).trim().split('\n');
+      expect(engine).toBe(join(repoRoot, 'bin', 'we-go-md'));
+      expect(path).toBe(`${join(repoRoot, 'bin')}:/opt/site/bin:/usr/bin:/bin`);
     });
 
     it('points a new trajectory at its initial and basis states, with the basis state as parent data ref', async () => {
@@ -156,6 +167,27 @@ describe.each(['python3', 'none'])('launcher: %s', (launcherOption) => {
         WEST_ISTATE_DATA_REF: join(root, 'istates/1'),
         WEST_PARENT_DATA_REF: join(root, 'bstates/1'),
       });
+    });
+
+    it("renders west.cfg's initial_state data ref, {initial_state.iter_created} included", async () => {
+      const root = await simRoot();
+      const propagator = await createExecutablePropagator(makeContext(root, { len: 1, ndim: 1 }), {
+        runseg: 'dump-env.sh',
+        istate_ref: '$WEST_SIM_ROOT/istates/{initial_state.iter_created}/{initial_state.state_id}.rst',
+      });
+      await propagator.propagate(makeTask(5, [{ segId: 0, parentId: -2 }]));
+      const env = await readEnv(join(root, 'traj_segs/000005/000000'));
+      expect(env.WEST_ISTATE_DATA_REF).toBe(join(root, 'istates/4/1.rst'));
+    });
+
+    it("finds a named basis-state set's structures in its own folder, outside the simulation", async () => {
+      const root = await simRoot();
+      const ctx = makeContext(root, { len: 1, ndim: 1 });
+      const setDir = join(repoRoot, 'bstates', 'chignolin');
+      const propagator = await createExecutablePropagator({ ...ctx, basisStateDir: setDir }, { runseg: 'dump-env.sh' });
+      await propagator.propagate(makeTask(1, [{ segId: 4, parentId: -2 }]));
+      const env = await readEnv(join(root, 'traj_segs/000001/000004'));
+      expect(env).toMatchObject({ WEST_BSTATE_DATA_REF: join(setDir, '1'), WEST_PARENT_DATA_REF: join(setDir, '1') });
     });
 
     it('draws WEST_RAND* from the run seed, iteration and segment: the same on a rerun, different elsewhere', async () => {
@@ -363,9 +395,12 @@ describe('executable propagator: launcher', () => {
   });
 });
 
-/** Resolves once `path` exists (polling for up to 5 s, the test's own limit). */
+/**
+ * Resolves once `path` exists and has content (polling for up to 5 s, the test's own limit): the shell creates a
+ * redirect's file before it writes the pid, and a loaded machine can be read in between.
+ */
 async function whenExists(path: string): Promise<void> {
-  for (let i = 0; i < 250 && !(await stat(path).then(() => true, () => false)); i++) {
+  for (let i = 0; i < 250 && !(await stat(path).then((s) => s.size > 0, () => false)); i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -6,9 +6,10 @@ import { alignFrames, optimalRotation } from '../plugins/frames/kabsch.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
 import { selectAtoms } from '../plugins/trajectory/selection.js';
+import { structure } from './helpers/structures.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'trajectory');
-const CRYSTAL = join(import.meta.dirname, '..', '..', 'shared', 'data', 'CLN025_5AWL_protein.pdb');
+const CRYSTAL = structure('CLN025_5AWL_protein.pdb');
 const expected = JSON.parse(await readFile(join(FIXTURES, 'expected.json'), 'utf8')) as {
   probeAtoms: number[];
   alignment: { selection: string; rmsdBefore: number[]; rmsd: number[]; alignedCa: number[][][]; alignedProbe: number[][][] };

@@ -7,9 +7,10 @@ import { preparePointCloud } from '../plugins/frames/prepare-point-cloud.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
 import { selectAtoms } from '../plugins/trajectory/selection.js';
+import { structure } from './helpers/structures.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'trajectory');
-const CRYSTAL = join(import.meta.dirname, '..', '..', 'shared', 'data', 'CLN025_5AWL_protein.pdb');
+const CRYSTAL = structure('CLN025_5AWL_protein.pdb');
 const expected = JSON.parse(await readFile(join(FIXTURES, 'expected.json'), 'utf8')) as {
   boxPointCloud: { bias: number; scale: number; frame0: number[][] };
 };

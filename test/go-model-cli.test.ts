@@ -1,28 +1,31 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaStructure } from '../plugins/engines/go-model/ca-structure.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
 import { selectAtoms } from '../plugins/trajectory/selection.js';
 import { repoRoot } from './helpers/cli.js';
+import { structure } from './helpers/structures.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const goMd = join(repoRoot, 'dist/plugins/engines/go-model/go-md.js');
+const goMd = join(repoRoot, 'bin/we-go-md');
+const pathWithBin = `${join(repoRoot, 'bin')}${delimiter}${process.env.PATH}`;
 const example = join(repoRoot, 'examples/go-chignolin');
 const NATIVE = join(example, 'native.pdb');
+const bstates = join(repoRoot, 'bstates/chignolin');
 
 async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return execa('node', [goMd, ...args], { cwd, env, reject: false });
+  return execa(goMd, args, { cwd, env, reject: false });
 }
 
 describe('go-md command line (built: npm run build)', () => {
   it('writes F frames (+ the start with --include-start), a restart and a final PDB', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const dir = tempDir('go-cli');
     const result = await run(
-      ['--native', NATIVE, '--start', join(example, 'bstates/0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
+      ['--native', NATIVE, '--start', join(bstates, '0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
         '--pdb-out', 'final.pdb', '--steps', '400', '--frames', '4', '--include-start', '--seed', '4294967295'],
       dir,
     );
@@ -33,7 +36,7 @@ describe('go-md command line (built: npm run build)', () => {
     expect(log.slice(1).map((line) => Number(line.split(' ')[0]))).toEqual([0, 100, 200, 300, 400]);
     const frames = await readFrames(join(dir, 'seg.dcd'));
     expect([frames.nFrames, frames.nAtoms]).toEqual([5, 10]);
-    const start = await readCaStructure(join(example, 'bstates/0/bstate.pdb'));
+    const start = await readCaStructure(join(bstates, '0/bstate.pdb'));
     expect(frames.xyz.subarray(0, 30)).toEqual(Float32Array.from(start.positions));
     const final = await readCaStructure(join(dir, 'final.pdb'));
     for (let k = 0; k < 30; k++) expect(Math.abs(final.positions[k] - frames.xyz[4 * 30 + k])).toBeLessThan(6e-4);
@@ -42,9 +45,9 @@ describe('go-md command line (built: npm run build)', () => {
   });
 
   it('writes backbone atoms rebuilt around the C-alphas with --atoms backbone (DCD and PDB)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const dir = tempDir('go-cli');
     const result = await run(
-      ['--native', NATIVE, '--start', join(example, 'bstates/0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
+      ['--native', NATIVE, '--start', join(bstates, '0/bstate.pdb'), '--restart-out', 'seg.rst', '--dcd', 'seg.dcd',
         '--pdb-out', 'final.pdb', '--atoms', 'backbone', '--steps', '100', '--frames', '2', '--seed', '8', '--quiet'],
       dir,
     );
@@ -66,9 +69,9 @@ describe('go-md command line (built: npm run build)', () => {
   });
 
   it('continues from a restart exactly: 2N steps equal N + restart + N', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const dir = tempDir('go-cli');
     const common = ['--native', NATIVE, '--quiet'];
-    const begin = ['--start', join(example, 'bstates/2/bstate.pdb'), '--seed', '31'];
+    const begin = ['--start', join(bstates, '2/bstate.pdb'), '--seed', '31'];
     const whole = await run([...common, ...begin, '--steps', '600', '--frames', '2', '--restart-out', 'whole.rst', '--dcd', 'whole.dcd'], dir);
     const first = await run([...common, ...begin, '--steps', '300', '--frames', '1', '--restart-out', 'half.rst', '--dcd', 'half.dcd'], dir);
     const second = await run([...common, '--restart-in', 'half.rst', '--steps', '300', '--frames', '1', '--restart-out', 'rest.rst', '--dcd', 'rest.dcd'], dir);
@@ -84,7 +87,7 @@ describe('go-md command line (built: npm run build)', () => {
   });
 
   it('rejects bad arguments with one line naming the option, exit code 2', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-cli-'));
+    const dir = tempDir('go-cli');
     const base = ['--native', NATIVE, '--restart-out', 'x.rst'];
     const cases: [string[], RegExp][] = [
       [[...base, '--start', NATIVE, '--steps', '10', '--frames', '2'], /--seed is missing, expected a non-negative integer/],
@@ -92,8 +95,8 @@ describe('go-md command line (built: npm run build)', () => {
       [[...base, '--start', NATIVE, '--seed', '1', '--steps', 'ten', '--frames', '2'], /--steps is "ten", expected a positive integer/],
       [[...base, '--steps', '10', '--frames', '2'], /expected exactly one of --start and --restart-in, got neither/],
       [[...base, '--restart-in', 'missing.rst', '--steps', '10', '--frames', '2'], /missing\.rst: cannot read restart/],
-      [[...base, '--start', join(repoRoot, 'no-such.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /no-such\.pdb: cannot open \(ENOENT\)/],
-      [[...base, '--start', '/work/shared/data/2JOF-0-c-alpha.pdb', '--seed', '1', '--steps', '10', '--frames', '2'], /2JOF-0-c-alpha\.pdb: holds 20 CA atoms, expected 10/],
+      [[...base, '--start', join(repoRoot, 'no-such.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /no-such\.pdb: cannot read the file \(ENOENT\)/],
+      [[...base, '--start', structure('2JOF-0-c-alpha.pdb'), '--seed', '1', '--steps', '10', '--frames', '2'], /2JOF-0-c-alpha\.pdb: holds 20 CA atoms, expected 10/],
       [[...base, '--bogus'], /Unknown option '--bogus'/],
       [[...base, '--start', NATIVE, '--seed', '1', '--steps', '10', '--frames', '2', '--atoms', 'heavy'], /--atoms is "heavy", expected ca or backbone/],
     ];
@@ -107,18 +110,18 @@ describe('go-md command line (built: npm run build)', () => {
   });
 
   it("runs as the example's runseg.sh under WESTPA's environment: new trajectory, then continuation", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'we-go-runseg-'));
+    const dir = tempDir('go-runseg');
     const parent = join(dir, 'traj_segs/000001/000000');
     const child = join(dir, 'traj_segs/000002/000000');
     await mkdir(parent, { recursive: true });
     await mkdir(child, { recursive: true });
     const runseg = (env: Record<string, string>) =>
-      execa(join(example, 'runseg.sh'), [], { env: { WEST_SIM_ROOT: example, ...env }, reject: false });
+      execa(join(example, 'runseg.sh'), [], { env: { WEST_SIM_ROOT: example, PATH: pathWithBin, ...env }, reject: false });
     const first = await runseg({
       WEST_CURRENT_SEG_DATA_REF: parent,
       WEST_CURRENT_SEG_INITPOINT_TYPE: 'SEG_INITPOINT_NEWTRAJ',
-      WEST_BSTATE_DATA_REF: join(example, 'bstates/1'),
-      WEST_PARENT_DATA_REF: join(example, 'bstates/1'),
+      WEST_BSTATE_DATA_REF: join(bstates, '1'),
+      WEST_PARENT_DATA_REF: join(bstates, '1'),
       WEST_RAND32: '123456789',
     });
     expect(first.stderr).toBe('');

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WeError } from '../core/errors.js';
@@ -13,9 +12,11 @@ import { PS_PER_AKMA } from '../plugins/engines/go-model/units.js';
 import { parseDcd } from '../plugins/trajectory/dcd.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
+import { structure } from './helpers/structures.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const NATIVE = '/work/shared/data/CLN025_5AWL_protein.pdb';
-const dir = await mkdtemp(join(tmpdir(), 'we-go-files-'));
+const NATIVE = structure('CLN025_5AWL_protein.pdb');
+const dir = tempDir('go-files');
 
 describe('Go-model output files', () => {
   it('writes DCDs that readFrames reads back exactly', async () => {

@@ -7,9 +7,10 @@ import { LangevinIntegrator } from '../plugins/engines/go-model/langevin.js';
 import { kineticTemperature, startState, type MdState } from '../plugins/engines/go-model/md-state.js';
 import { ACCELERATION_PER_FORCE } from '../plugins/engines/go-model/units.js';
 import { Random } from '../core/random.js';
+import { structure } from './helpers/structures.js';
 
-const NATIVE = '/work/shared/data/CLN025_5AWL_protein.pdb';
-const UNFOLDED = '/work/shared/data/CLN025-0-c-alpha.pdb';
+const NATIVE = structure('CLN025_5AWL_protein.pdb');
+const UNFOLDED = structure('CLN025-0-c-alpha.pdb');
 
 const native = await readCaStructure(NATIVE);
 const unfolded = await readCaStructure(UNFOLDED);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, truncateSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal, writeJournal, type Journal } from '../core/driver/journal.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 function journal(iteration: number): Journal {
   return {
@@ -30,14 +30,14 @@ function journal(iteration: number): Journal {
 
 describe('the journal', () => {
   it('round-trips typed arrays, non-finite numbers and the history', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'we-journal-')), 'west.h5.journal');
+    const path = join(tempDir('journal'), 'west.h5.journal');
     const j = { ...journal(5), history: [{ ...journal(5).history[0], minWeight: Infinity }] };
     writeJournal(path, j);
     expect(readJournal(path)).toEqual(j);
   });
 
   it('reads the newest intact slot: a torn or corrupted write falls back to the previous iteration', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'we-journal-')), 'west.h5.journal');
+    const path = join(tempDir('journal'), 'west.h5.journal');
     expect(readJournal(path)).toBeUndefined();
     writeJournal(path, journal(3));
     writeJournal(path, journal(4));
@@ -59,7 +59,7 @@ describe('the journal', () => {
   });
 
   it('names both slot files when neither is intact', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'we-journal-')), 'west.h5.journal');
+    const path = join(tempDir('journal'), 'west.h5.journal');
     writeFileSync(`${path}.0`, 'garbage');
     writeFileSync(`${path}.1`, 'WEJ2 also garbage');
     expect(() => readJournal(path)).toThrow(/no intact journal slot .*west\.h5\.journal\.0.*west\.h5\.journal\.1.*both are damaged/);

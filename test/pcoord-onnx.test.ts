@@ -1,10 +1,11 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Frames, ProgressCoordinateContext } from '../core/plugins.js';
-import { pcoordCommand } from '../cli/commands/pcoord.js';
+import { printPcoords } from '../cli/actions/pcoord.js';
 import { createOnnxProgressCoordinate, embedFiles, embedFrames, loadModelPackage, type ModelPackage } from '../plugins/pcoord-onnx/index.js';
+import { structure } from './helpers/structures.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'onnx');
@@ -27,12 +28,8 @@ function context(simRoot: string, ndim = 2): ProgressCoordinateContext {
   return { configFile: join(simRoot, 'we.yaml'), simRoot, ndim };
 }
 
-let scratch: string;
+const scratch = tempDir('pcoord-onnx');
 const opened: ModelPackage[] = [];
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'we-pcoord-onnx-'));
-});
-afterAll(() => rm(scratch, { recursive: true, force: true }));
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((p) => p.close()));
 });
@@ -125,14 +122,14 @@ describe('onnx progress-coordinate plugin', () => {
 
   it('embeds a PDB on its own topology: the selected atoms of a heavy-atom chignolin structure', async () => {
     const pkg = await open(join(ROOT, 'models', 'chignolin-aae'));
-    const [values] = await embedFiles(pkg, [join(ROOT, '..', 'shared', 'data', 'CLN025_5AWL_protein.pdb')]);
+    const [values] = await embedFiles(pkg, [structure('CLN025_5AWL_protein.pdb')]);
     expect(values.length).toBe(2);
     expect(values.every(Number.isFinite)).toBe(true);
   });
 
   it('rejects unknown options naming the field', async () => {
     await expect(createOnnxProgressCoordinate(context(ROOT), { modle: 'models/bba-aae' })).rejects.toThrow(
-      /progress_coordinate\.options: unknown key\(s\) 'modle'/,
+      /progress_coordinate\.options: unknown key 'modle'; did you mean 'model'\?/,
     );
     await expect(createOnnxProgressCoordinate(context(ROOT), { model: 'models/bba-aae', threads: 0 })).rejects.toThrow(
       /progress_coordinate\.options\.threads: /,
@@ -153,7 +150,7 @@ describe('onnx progress-coordinate plugin', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
     try {
-      await pcoordCommand(join(ROOT, 'models', 'bba-aae'), [dcd]);
+      await printPcoords(join(ROOT, 'models', 'bba-aae'), [dcd], 'text');
     } finally {
       process.stdout.write = write;
     }

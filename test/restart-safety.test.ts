@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { execa } from 'execa';
 import { join } from 'node:path';
-import { copyExample, we, weBin } from './helpers/cli.js';
+import { copyExample, startWe, we } from './helpers/cli.js';
 import { DUMP_RUN, h5pyJson } from './helpers/h5py.js';
 
 const ITERATIONS = '12';
@@ -47,7 +46,7 @@ describe('restart safety: kill -9 at any point, then `we run` again, equals the 
     const dir = await initialised();
     // Node starts in ~0.1-0.2 s; the delays spread the kills over start-up, propagation and writes.
     for (const delayMs of [250, 330, 410, 490, 570]) {
-      const child = execa('node', [weBin, 'run', '--max-iter', ITERATIONS], { cwd: dir, reject: false });
+      const child = startWe(['run', '--max-iter', ITERATIONS], dir);
       await new Promise((r) => setTimeout(r, delayMs));
       child.kill('SIGKILL');
       await child;
@@ -58,7 +57,7 @@ describe('restart safety: kill -9 at any point, then `we run` again, equals the 
   it('stops cleanly on SIGTERM and resumes to the same result', async () => {
     const reference = await dump(await undisturbedRun());
     const dir = await initialised();
-    const child = execa('node', [weBin, 'run', '--max-iter', ITERATIONS], { cwd: dir, reject: false, all: true });
+    const child = startWe(['run', '--max-iter', ITERATIONS], dir);
     // Signal once the run is under way (its first iteration logged), whatever the machine's start-up time.
     await new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => /iteration 1:/.test(String(chunk)) && resolve()));
     child.kill('SIGTERM');

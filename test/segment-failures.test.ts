@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { execa } from 'execa';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { repoRoot, we, weBin } from './helpers/cli.js';
-import { gone } from './helpers/processes.js';
+import { repoRoot, startWe, we } from './helpers/cli.js';
+import { gone, processesWithEnv } from './helpers/processes.js';
 import { h5pyJson } from './helpers/h5py.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 function flakySim(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'we-flaky-'));
+  const dir = tempDir('flaky');
   cpSync(join(repoRoot, 'test/fixtures/flaky-sim'), dir, { recursive: true });
+  return dir;
+}
+
+/** flaky-sim with `slots` slots and as many walkers per bin, so that iteration 1 fills every slot. */
+function flakySimWithSlots(slots: number): string {
+  const dir = flakySim();
+  const config = readFileSync(join(dir, 'we.yaml'), 'utf8').replace('slots: 2', `slots: ${slots}`).replace('target_counts: 2', `target_counts: ${slots}`);
+  writeFileSync(join(dir, 'we.yaml'), config);
   return dir;
 }
 
@@ -26,6 +34,9 @@ describe('failing segments with a real run script', () => {
     const run = await we(['run'], dir);
     expect(run.exitCode, run.all).toBe(0);
     expect(existsSync(join(dir, 'failed-once-2-1'))).toBe(true);
+    // The failed attempt's log is kept beside the retry's.
+    expect(readFileSync(join(dir, 'seg_logs/iter_000002_seg_000001.log'), 'utf8')).toBe('transient failure\n');
+    expect(readFileSync(join(dir, 'seg_logs/iter_000002_seg_000001.log.1'), 'utf8')).toBe('');
     expect(run.stdout).toMatch(/completed: reached iteration limit 4/);
     // Two slots: every segment learns which one runs it, as WESTPA's WM_PROCESS_INDEX.
     const slots = readFileSync(join(dir, 'slots.log'), 'utf8').trim().split('\n');
@@ -40,7 +51,12 @@ describe('failing segments with a real run script', () => {
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toMatch(/iteration 3, segment \d+ failed after 3 attempt\(s\)/);
     expect(failed.stderr).toMatch(/exit code 9|exited with code 9|code 9/);
-    expect(failed.stderr).toMatch(/seg_logs\/iter_000003_seg_\d{6}\.log/);
+    // The error names the last attempt's log; every attempt's is kept.
+    const segment = /iteration 3, segment (\d+) failed/.exec(failed.stderr)![1].padStart(6, '0');
+    expect(failed.stderr).toContain(`seg_logs/iter_000003_seg_${segment}.log.2: iteration 3, segment`);
+    for (const log of ['.log', '.log.1', '.log.2']) {
+      expect(readFileSync(join(dir, `seg_logs/iter_000003_seg_${segment}${log}`), 'utf8')).toMatch(/engine crashed/);
+    }
     expect(failed.stderr).toMatch(/engine crashed: segmentation fault in pmemd/);
     const status = JSON.parse(readFileSync(join(dir, 'we-status.json'), 'utf8'));
     expect(status.state).toBe('failed');
@@ -60,7 +76,7 @@ describe('failing segments with a real run script', () => {
     const dir = flakySim();
     expect((await we(['init'], dir)).exitCode).toBe(0);
     writeFileSync(join(dir, 'hang'), '');
-    const engine = execa('node', [weBin, 'run'], { cwd: dir, reject: false });
+    const engine = startWe(['run'], dir);
     const sleepers = () => readdirSync(dir).filter((f) => f.startsWith('sleeper-'));
     // Two slots: both of iteration 2's first segments hang (waiting up to 60 s: a loaded machine starts the run slowly).
     for (let i = 0; i < 3000 && sleepers().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
@@ -69,10 +85,37 @@ describe('failing segments with a real run script', () => {
     await engine;
     // The launchers see the engine's pipe close and kill their scripts' process groups.
     for (const file of sleepers()) expect(await gone(Number(readFileSync(join(dir, file), 'utf8')))).toBe(true);
+    // The killed engine could not remove its return-file directory; the next engine does.
+    const abandoned = () => readdirSync('/dev/shm').filter((f) => f.startsWith(`we-returns-${engine.pid}-`));
+    expect(abandoned()).toHaveLength(1);
 
     rmSync(join(dir, 'hang'));
     const resumed = await we(['run'], dir);
     expect(resumed.exitCode, resumed.all).toBe(0);
     expect(resumed.stdout).toMatch(/completed: reached iteration limit 4/);
+    expect(abandoned()).toEqual([]);
   });
+
+  for (const slots of [2, 4]) {
+    it(`with ${slots} slots, a final failure stops the other slots' scripts and exits 1 at once`, async () => {
+      const dir = flakySimWithSlots(slots);
+      expect((await we(['init'], dir)).exitCode).toBe(0);
+      writeFileSync(join(dir, 'fail-one-hang-rest'), String(slots - 1));
+      const tag = randomUUID();
+      // The other slots' scripts sleep 120 s; a run that waited for them (or hung) would outlast the test's timeout.
+      const failed = await we(['run'], dir, { WE_TEST_TAG: tag });
+      const exited = Date.now() / 1000;
+      expect(failed.exitCode, failed.all).toBe(1);
+      expect(failed.stderr).toMatch(/iteration 1, segment 0 failed after 3 attempt\(s\)/);
+      const sleepers = readdirSync(dir).filter((f) => f.startsWith('sleeper-'));
+      expect(sleepers).toHaveLength(slots - 1);
+      // Measured in bench/failure-exit.ts; here only "long before the sleeps would end", for a loaded machine.
+      const failedAt = Number(readFileSync(join(dir, 'failed-at'), 'utf8'));
+      expect(exited - failedAt).toBeLessThan(30);
+      for (const file of sleepers) expect(await gone(Number(readFileSync(join(dir, file), 'utf8')))).toBe(true);
+      // No launcher, script or sleep of that run is left (all inherited the tag).
+      expect(await processesWithEnv('WE_TEST_TAG', tag)).toEqual([]);
+      expect(JSON.parse(readFileSync(join(dir, 'we-status.json'), 'utf8')).state).toBe('failed');
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assemblePcoords, makeTasks } from '../core/driver/segment-tasks.js';
+import { assemblePcoords, makeTasks, orderLongestFirst } from '../core/driver/segment-tasks.js';
 import type { PreparedIteration } from '../core/types.js';
 import { IstateStatus, IstateType } from '../core/types.js';
 
@@ -39,8 +39,19 @@ describe('segment tasks and returned pcoords', () => {
     ]);
     expect(tasks.map((t) => Array.from(t.segIds))).toEqual([[0, 1], [2]]);
     expect(Array.from(tasks[0].startPoints)).toEqual([1, 2, 3, 4]);
-    expect(tasks[0].initialStates).toEqual([{ istateId: 0, basisStateId: 1, auxref: 'bee' }]);
+    expect(tasks[0].initialStates).toEqual([{ istateId: 0, basisStateId: 1, auxref: 'bee', iterCreated: 7 }]);
     expect(tasks[1].initialStates).toEqual([]);
+  });
+
+  it('orders tasks longest expected first from the parents\' walltimes; initial-state segments expect the mean; ties keep order', () => {
+    const tasks = makeTasks(prepared(), 2, 1, [
+      { label: 'a', probability: 0.5, auxref: 'a' },
+      { label: 'b', probability: 0.5, auxref: 'b' },
+    ]);
+    // Parents 0 and 1 took 1 s and 4 s; segment 1 starts from an initial state: expected (1 + 4) / 2.
+    expect(orderLongestFirst(tasks, Float64Array.of(1, 4)).map((t) => t.segIds[0])).toEqual([2, 1, 0]);
+    expect(orderLongestFirst(tasks, Float64Array.of(2, 2)).map((t) => t.segIds[0])).toEqual([0, 1, 2]);
+    expect(orderLongestFirst(tasks, undefined)).toBe(tasks);
   });
 
   it('assembles results from several tasks in segment order', () => {

@@ -1,4 +1,8 @@
 import { afterAll } from 'vitest';
+import { killStrayWe } from './helpers/cli.js';
 import { removeTempDirs } from './helpers/temp-dir.js';
 
-afterAll(removeTempDirs);
+afterAll(async () => {
+  await killStrayWe();
+  removeTempDirs();
+});

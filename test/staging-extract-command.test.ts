@@ -1,21 +1,18 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { WeError } from '../core/errors.js';
 import { extractCommand } from '../plugins/staging/extract-command.js';
 import { indexPathFor } from '../plugins/staging/indexed-tar.js';
 import { NodeLocalStaging } from '../plugins/staging/node-local.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 let work: string;
 let sim: string;
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'we-extract-test-'));
+  work = tempDir('extract');
   sim = join(work, 'sim');
   await mkdir(sim);
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 /** Runs segments of iteration 1 on two "nodes" and gathers each node's outputs into its own tar. */

@@ -1,13 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WeError } from '../core/errors.js';
 import { indexPathFor, listMembers, readMember } from '../plugins/staging/indexed-tar.js';
 import { NodeLocalStaging } from '../plugins/staging/node-local.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const run = promisify(execFile);
 
@@ -15,7 +16,7 @@ let work: string;
 let shared: string;
 let local: string;
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'we-staging-test-'));
+  work = tempDir('staging');
   shared = join(work, 'shared');
   local = join(work, 'local');
   await mkdir(join(shared, 'westpa_scripts'), { recursive: true });
@@ -23,9 +24,6 @@ beforeEach(async () => {
   await mkdir(join(shared, 'common_files', 'params'), { recursive: true });
   await writeFile(join(shared, 'common_files', 'params', 'prod.in'), 'nstlim=50000\n');
   await writeFile(join(shared, 'common_files', 'ref.pdb'), 'ATOM\n');
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 function staging(extra: Partial<ConstructorParameters<typeof NodeLocalStaging>[0]> = {}): NodeLocalStaging {
@@ -96,7 +94,7 @@ describe('NodeLocalStaging.prepareOnce', () => {
 describe('NodeLocalStaging across processes', () => {
   let build: string;
   beforeAll(async () => {
-    build = await mkdtemp(join(tmpdir(), 'we-staging-build-'));
+    build = tempDir('staging-build');
     const root = resolve(import.meta.dirname, '..');
     await run(join(root, 'node_modules/.bin/tsc'), [
       '--outDir', build, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
@@ -112,9 +110,6 @@ const staging = new NodeLocalStaging({ runId: 'multi', sharedRoot, localRoot, st
 process.stdout.write((await staging.prepareOnce()) ? 'copied' : 'skipped');
 `,
     );
-  });
-  afterAll(async () => {
-    await rm(build, { recursive: true, force: true });
   });
 
   it('copies once when several processes on the node prepare at the same time', async () => {

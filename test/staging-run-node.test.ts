@@ -1,24 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { NodeLocalStaging } from '../plugins/staging/node-local.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 let work: string;
 let shared: string;
 let local: string;
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'we-staging-run-node-'));
+  work = tempDir('staging-run-node');
   shared = join(work, 'shared');
   local = join(work, 'local');
   await mkdir(join(shared, 'inputs'), { recursive: true });
   await writeFile(join(shared, 'inputs', 'params.in'), 'v1\n');
   await writeFile(join(shared, 'runseg.sh'), '#!/bin/sh\n');
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 const staging = (session?: string) =>

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { we } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { readMember } from '../plugins/staging/indexed-tar.js';
 
 /**
@@ -35,7 +36,7 @@ interface Sim {
 }
 
 function stagedSim(): Sim {
-  const dir = mkdtempSync(join(tmpdir(), 'we-staging-run-'));
+  const dir = tempDir('staging-run');
   const localRoot = join(dir, 'node-local');
   mkdirSync(join(dir, 'inputs'));
   writeFileSync(join(dir, 'inputs', 'start.txt'), '5.0000\n');
@@ -187,6 +188,18 @@ describe('we run with node-local staging', () => {
     expect(readdirSync(localRoot)).toEqual([]);
   });
 
+  it('a run that fails leaves nothing on the node: the failed iteration is redone, so its outputs go', async () => {
+    const { dir, localRoot } = await initialised();
+    writeFileSync(join(dir, 'runseg.sh'), RUNSEG.replace('set -e\n', 'set -e\n[ "$WEST_CURRENT_ITER" = 2 ] && [ -e "$WEST_SIM_ROOT/fail" ] && exit 3\n'));
+    writeFileSync(join(dir, 'fail'), '');
+    const failed = await we(['run'], dir);
+    expect(failed.exitCode, failed.all).toBe(1);
+    expect(failed.stderr).toMatch(/iteration 2, segment \d+ failed after \d+ attempt/);
+    expect(readdirSync(localRoot)).toEqual([]);
+    expect(segmentsInTar(dir, 1).length).toBeGreaterThan(0);
+    expect(existsSync(tarOf(dir, 2))).toBe(false);
+  });
+
   it('runs without staging keep their outputs in the shared segment directories', async () => {
     const { dir } = stagedSim();
     const yaml = readFileSync(join(dir, 'we.yaml'), 'utf8').replace(/ {4}staging: .*\n/, '');
@@ -213,6 +226,6 @@ describe('we run with node-local staging', () => {
     writeFileSync(join(dir, 'we.yaml'), yaml.replace('keep: [seg.rst]', 'kep: [seg.rst]'));
     const typo = await we(['run'], dir);
     expect(typo.exitCode).toBe(1);
-    expect(typo.stderr).toMatch(/propagator\.options\.staging\.kep: unknown option \(did you mean 'keep'\?\)/);
+    expect(typo.stderr).toMatch(/we\.yaml:\d+:\d+: propagator\.options\.staging: unknown key 'kep'; did you mean 'keep'\?/);
   });
 });

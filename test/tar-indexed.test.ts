@@ -1,20 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, link, lstat, mkdir, mkdtemp, open, readFile, readlink, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, link, lstat, mkdir, open, readFile, readlink, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import tarStream from 'tar-stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { WeError } from '../core/errors.js';
 import { extractMember, indexPathFor, indexTar, IndexedTar, listMembers, packDirectory, readMember } from '../plugins/staging/indexed-tar.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 let work: string;
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'we-tar-test-'));
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
+  work = tempDir('tar');
 });
 
 const LONG_DIR = 'd'.repeat(90);

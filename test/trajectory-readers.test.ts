@@ -1,15 +1,15 @@
-import { copyFile, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frames } from '../core/plugins.js';
 import { readDcd } from '../plugins/trajectory/dcd.js';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { readFrames } from '../plugins/trajectory/read-frames.js';
+import { structure } from './helpers/structures.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'trajectory');
-const SHARED_DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
 const fixture = (name: string) => join(FIXTURES, name);
 const expected = JSON.parse(await readFile(fixture('expected.json'), 'utf8')) as {
   nAtoms: number;
@@ -38,13 +38,7 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'we-trajectory-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = tempDir('trajectory');
 
 async function scratchCopy(name: string, as = name): Promise<string> {
   const path = join(scratch, as);
@@ -212,10 +206,10 @@ describe('PDB', () => {
     expect(topology.resIds[165]).toBe(10);
   });
 
-  it('reads the shared structures, including an insertion code in column 27 and 28 NMR models', async () => {
-    const calpha = await readPdb(join(SHARED_DATA, 'CLN025-0-c-alpha.pdb'));
+  it('reads the copied wwPDB structures, including an insertion code in column 27 and 28 NMR models', async () => {
+    const calpha = await readPdb(structure('CLN025-0-c-alpha.pdb'));
     expect(calpha.topology.names).toEqual(Array(10).fill('CA'));
-    const trpCage = await readPdb(join(SHARED_DATA, 'TrpCage_2JOF.pdb'));
+    const trpCage = await readPdb(structure('TrpCage_2JOF.pdb'));
     expect([trpCage.frames.nFrames, trpCage.frames.nAtoms]).toEqual([28, 284]);
   });
 

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPdb } from '../plugins/trajectory/pdb.js';
 import { selectAtoms } from '../plugins/trajectory/selection.js';
+import { structure } from './helpers/structures.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'trajectory');
-const CRYSTAL = join(import.meta.dirname, '..', '..', 'shared', 'data', 'CLN025_5AWL_protein.pdb');
+const CRYSTAL = structure('CLN025_5AWL_protein.pdb');
 const expected = JSON.parse(await readFile(join(FIXTURES, 'expected.json'), 'utf8')) as {
   selections: Record<string, number[]>;
   crystalSelections: Record<string, number[]>;

@@ -3,9 +3,8 @@
  * in place on a terminal and printing one line per change otherwise (batch logs), or with --json one JSON object
  * per change (the status with the rate and ETA added). Ctrl-C ends it.
  */
-import { resolve } from 'node:path';
-import { loadConfig } from '../../core/config/load.js';
-import { readStatus, statusPath, type RunStatus } from '../../core/driver/status.js';
+import { loadRunConfig } from '../run-config.js';
+import { currentStatus, readStatus, statusPath, type RunStatus } from '../../core/driver/status.js';
 import { formatSeconds } from '../progress.js';
 
 /**
@@ -55,12 +54,12 @@ export function statusLines(status: WatchedStatus, maxIterations: number, perHou
 
 /** Redraws every `intervalSeconds` until SIGINT/SIGTERM; resolves then (exit status 0). */
 export async function watchStatus(configPath: string, intervalSeconds: number, json: boolean, out: NodeJS.WriteStream = process.stdout): Promise<void> {
-  const config = await loadConfig(resolve(configPath));
+  const config = await loadRunConfig(configPath);
   const file = statusPath(config.store.path);
   const tty = out.isTTY === true;
   const progress: Progress = {};
   let drawn = 0;
-  let lastUpdated = '';
+  let lastSeen = '';
   let stop: () => void = () => {};
   const stopped = new Promise<void>((done) => (stop = done));
   const onSignal = () => stop();
@@ -68,23 +67,25 @@ export async function watchStatus(configPath: string, intervalSeconds: number, j
   process.on('SIGTERM', onSignal);
   try {
     for (;;) {
-      const status = readStatus(file) as WatchedStatus;
+      // A run killed without a word shows as stopped (process gone), as `we status` says.
+      const status = currentStatus(readStatus(file)) as WatchedStatus;
+      const seen = `${status.updated} ${status.state}`;
       const now = Date.now();
       progress.first ??= { completed: status.lastCompleted, at: now };
       const perHour = iterationsPerHour(status, progress, now);
       const lines = statusLines(status, config.maxIterations, perHour);
       if (json) {
-        if (status.updated !== lastUpdated) {
+        if (seen !== lastSeen) {
           out.write(`${JSON.stringify({ ...status, iterationsPerHour: perHour ?? null, etaSeconds: etaSeconds(status, config.maxIterations, perHour) ?? null })}\n`);
         }
       } else if (tty) {
         // back to the first line drawn, clear to the end of the screen, draw again
         out.write(`${drawn ? `\x1b[${drawn}F` : ''}\x1b[J${lines.join('\n')}\n`);
         drawn = lines.length;
-      } else if (status.updated !== lastUpdated) {
+      } else if (seen !== lastSeen) {
         out.write(`${new Date(now).toISOString()} ${lines.slice(0, -1).join('; ')}\n`);
       }
-      lastUpdated = status.updated;
+      lastSeen = seen;
       let timer: NodeJS.Timeout | undefined;
       const tick = new Promise<'tick'>((done) => (timer = setTimeout(() => done('tick'), intervalSeconds * 1000)));
       const next = await Promise.race([tick, stopped.then(() => 'stop' as const)]);

@@ -1,13 +1,17 @@
-import { resolve } from 'node:path';
-import { loadConfig } from '../../core/config/load.js';
-import { readStatus, statusPath } from '../../core/driver/status.js';
+import { currentStatus, readStatus, statusPath } from '../../core/driver/status.js';
+import type { BrokerStatus } from '../../plugins/work-managers/redis/broker-status.js';
+import { loadRunConfig } from '../run-config.js';
 
-/** Reads only we-status.json, never west.h5, so it works while a run holds the file. */
+/**
+ * Reads only we-status.json, never west.h5, so it works while a run holds the file; and, when the run's tasks
+ * go through Redis, the workers and queue from the server.
+ */
 export async function showStatus(configPath: string, json: boolean): Promise<void> {
-  const config = await loadConfig(resolve(configPath));
-  const status = readStatus(statusPath(config.store.path));
+  const config = await loadRunConfig(configPath);
+  const status = currentStatus(readStatus(statusPath(config.store.path)));
+  const broker = status.broker ? await brokerRows(status.broker, config.file) : undefined;
   if (json) {
-    console.log(JSON.stringify(status, null, 2));
+    console.log(JSON.stringify(broker ? { ...status, redis: broker.status ?? { error: broker.error } } : status, null, 2));
     return;
   }
   const rows: [string, string][] = [
@@ -22,8 +26,41 @@ export async function showStatus(configPath: string, json: boolean): Promise<voi
       `flux into '${t.label}'`,
       `last ${t.lastFlux.toExponential(4)}, mean ${t.meanFlux.toExponential(4)} per iteration`,
     ]),
-    ['updated', `${status.updated} (pid ${status.pid})`],
+    ...(status.slotOccupancy?.length
+      ? [['slots busy (last iterations)', status.slotOccupancy.map((o) => `${o.iteration}: ${(100 * o.busyFraction).toFixed(1)}%`).join(', ')] as [string, string]]
+      : []),
+    ['updated', `${status.updated} (pid ${status.pid}${status.host ? ` on ${status.host}` : ''})`],
+    ...(broker?.rows ?? []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+/** The broker's part of the status, as rows; a server that does not answer is one row saying so. */
+async function brokerRows(broker: string, configFile: string): Promise<{ rows: [string, string][]; status?: BrokerStatus; error?: string }> {
+  // The status file keeps the URL without its password; WE_REDIS_URL may hold it for the same server.
+  // Loaded only for runs that use Redis: `we status` of a local run stays quick to start.
+  const { readBrokerStatus } = await import('../../plugins/work-managers/redis/broker-status.js');
+  const { REDIS_URL_VARIABLE } = await import('../../plugins/work-managers/redis/connection.js');
+  const withPassword = process.env[REDIS_URL_VARIABLE];
+  const url = withPassword && new URL(withPassword).host === new URL(broker).host ? withPassword : broker;
+  let status: BrokerStatus;
+  try {
+    status = await readBrokerStatus(url, configFile);
+  } catch (error) {
+    return { rows: [['redis', `${broker}: not answering (${(error as Error).message})`]], error: (error as Error).message };
+  }
+  const now = Date.now();
+  const rows: [string, string][] = [['redis', broker]];
+  for (const w of status.workers) {
+    const tasks = w.tasks.map((t) => `${t.task} on slot ${t.slot} for ${((now - t.since) / 1000).toFixed(0)} s`).join(', ') || 'idle';
+    rows.push([`worker ${w.node} (pid ${w.pid})`, `${w.slots} slot(s)${w.draining ? ', draining' : ''}; heartbeat ${((now - w.heartbeat) / 1000).toFixed(1)} s ago; ${tasks}`]);
+  }
+  if (status.workers.length === 0) rows.push(['workers', 'none serving this run']);
+  if (status.round) {
+    const r = status.round;
+    rows.push(['tasks (open round)', `${r.tasks} ${r.kind}: ${r.queued} queued, ${r.leased} leased, ${r.results} result(s) in`]);
+  }
+  rows.push(['requeues / late / rejected', `${status.requeues} / ${status.late} / ${status.rejected}`]);
+  return { rows, status };
 }

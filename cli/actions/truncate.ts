@@ -6,8 +6,8 @@ import { writeStatus } from '../../core/driver/status.js';
 import { warnOnStderr } from '../warning.js';
 
 /** As w_truncate: iterations >= n are removed and n is left prepared, so `we run` redoes it. */
-export async function truncate(configPath: string, n: number): Promise<void> {
-  const ctx = await openRun(configPath);
+export async function truncate(configPath: string, n: number, forceUnlock: boolean): Promise<void> {
+  const ctx = await openRun(configPath, { forceUnlock });
   try {
     const current = await ctx.store.currentIteration();
     if (!Number.isInteger(n) || n < 1 || n > current) {

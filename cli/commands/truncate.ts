@@ -1,6 +1,6 @@
 /** `we truncate N`: WESTPA's w_truncate, keeping N. */
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { configOption, examplesHelp } from '../command-parts.js';
+import { configOption, examplesHelp, forceUnlockOption } from '../command-parts.js';
 import { positiveInteger } from '../values.js';
 
 export function truncateCommand(): CommandUnknownOpts {
@@ -12,8 +12,9 @@ export function truncateCommand(): CommandUnknownOpts {
     )
     .argument('<N>', 'the iteration to keep, prepared', positiveInteger('truncate N'))
     .addOption(configOption())
+    .addOption(forceUnlockOption())
     .addHelpText('after', examplesHelp([{ does: 'redo iteration 10 and everything after it', run: 'we truncate 10' }]))
-    .action(async (n, { config }) => {
-      await (await import('../actions/truncate.js')).truncate(config, n);
+    .action(async (n, { config, forceUnlock }) => {
+      await (await import('../actions/truncate.js')).truncate(config, n, forceUnlock);
     });
 }

@@ -1,5 +1,5 @@
 /** How configuration problems are worded and turned into a WeError (the one place that decides the format). */
-import { WeError } from '../errors.js';
+import { PermanentError, WeError } from '../errors.js';
 
 export interface SourcePos {
   line: number;
@@ -34,13 +34,13 @@ function messageOf(problem: ConfigProblem): string {
 
 /**
  * The first problem becomes the error's `where`; any others follow on their own lines so that a user can fix
- * everything in one pass.
+ * everything in one pass. Permanent: a plugin created on first use inside a segment is not retried over it.
  */
 export function configError(problems: readonly ConfigProblem[]): WeError {
   const [first, ...rest] = problems;
   if (!first) throw new Error('configError needs at least one problem');
   const others = rest.map((p) => `\n${whereOf(p)}: ${messageOf(p)}`).join('');
-  return new WeError(messageOf(first) + others, whereOf(first));
+  return new PermanentError(messageOf(first) + others, whereOf(first));
 }
 
 /** A problem on a line of a plain-text state file (BASIS_STATES, TSTATE): `where` is `file:line`. */

@@ -25,6 +25,29 @@ export interface PluginChoice {
   options: Record<string, unknown>;
 }
 
+/** What one allocation asks SLURM for (unset fields are left to SLURM's defaults). */
+export interface AllocationRequest {
+  partition?: string;
+  account?: string;
+  nodes?: number;
+  /** Time limit in seconds. */
+  time?: number;
+  /** Further sbatch options, passed as written. */
+  sbatch: string[];
+}
+
+/** we.yaml's `cluster` section: how `we submit` and `we jobs` run the simulation as a chain of SLURM allocations. */
+export interface ClusterConfig {
+  /** `local`, `redis` or a template path as written (relative to the simulation root). */
+  template: string;
+  tries: number;
+  /** Seconds; undefined means min(5 min, 10% of the time limit). */
+  margin?: number;
+  /** Applies to every profile; a profile's own fields win. */
+  defaults: AllocationRequest;
+  profiles: Record<string, AllocationRequest>;
+}
+
 export interface RunConfig {
   /** Absolute path of the we.yaml this came from; its directory is WEST_SIM_ROOT. */
   file: string;
@@ -33,6 +56,8 @@ export interface RunConfig {
   binning: { mapper: BinMapperConfig; targetCounts: number | number[] };
   /** Probabilities normalised to sum 1. */
   basisStates: BasisState[];
+  /** Absolute folder holding the basis states' auxref folders (WESTPA's bstates/): a set's folder, else bstates/ or basis_states.folder. */
+  basisStateDir: string;
   targetStates: TargetState[];
   propagator: PluginChoice;
   progressCoordinate?: PluginChoice;
@@ -43,4 +68,5 @@ export interface RunConfig {
   /** Seconds; undefined means no limit. */
   maxWallclock?: number;
   seed: number;
+  cluster?: ClusterConfig;
 }

@@ -11,7 +11,7 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
 }
 
 export function unknownKeysMessage(keys: readonly string[], known: readonly string[]): string {
-  const listed = `expected one of: ${known.join(', ')}`;
+  const listed = known.length > 0 ? `expected one of: ${known.join(', ')}` : 'this mapping takes none';
   if (keys.length === 1) {
     const suggestion = suggestKey(keys[0], known);
     return suggestion ? `unknown key '${keys[0]}'; did you mean '${suggestion}'?` : `unknown key '${keys[0]}'; ${listed}`;

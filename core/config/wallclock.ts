@@ -10,3 +10,12 @@ export function parseWallclock(text: string): number | undefined {
   if (days !== undefined && Number(hours) >= 24) return undefined;
   return ((Number(days ?? 0) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds);
 }
+
+/** SLURM's notation for whole seconds: 'HH:MM:SS', or 'D-HH:MM:SS' from one day on. */
+export function formatWallclock(totalSeconds: number): string {
+  const s = Math.floor(totalSeconds);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const clock = `${two(Math.floor(s / 3600) % 24)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+  const days = Math.floor(s / 86400);
+  return days > 0 ? `${days}-${clock}` : clock;
+}

@@ -16,10 +16,11 @@ export class YamlSource {
   /**
    * Throws a WeError naming file:line:col of the first syntax error (later ones are mostly its echoes). A `[` or
    * `{` left open is reported where it opens: the parser only notices it lines later, where the next key starts.
+   * `version` 1.1 reads as PyYAML does (WESTPA's west.cfg): `72:00:00` is a number of seconds.
    */
-  static parse(text: string, file: string): YamlSource {
+  static parse(text: string, file: string, version: '1.1' | '1.2' = '1.2'): YamlSource {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version });
     const [error] = doc.errors;
     if (error) {
       const open = unclosedFlowCollection(text, error.pos[0]);
@@ -68,6 +69,12 @@ export class YamlSource {
       if (start) return start;
     }
     return this.positionOf(path);
+  }
+
+  /** The explicit tag of the value at `path` (e.g. `tag:yaml.org,2002:python/name:numpy.float32`), if any. */
+  tagAt(path: readonly PropertyKey[]): string | undefined {
+    const node = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+    return (node as { tag?: string } | null | undefined)?.tag;
   }
 
   private startOf(node: unknown): SourcePos | undefined {

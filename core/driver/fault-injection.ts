@@ -6,3 +6,8 @@
 export function faultPoint(point: string, iteration: number): void {
   if (process.env.WE_FAULT === `${point}:${iteration}`) process.kill(process.pid, 'SIGKILL');
 }
+
+/** True when WE_FAULT names `fault`: lets a test reach a failure that a safeguard would otherwise prevent. */
+export function faultEnabled(fault: string): boolean {
+  return process.env.WE_FAULT === fault;
+}

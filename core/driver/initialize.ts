@@ -35,11 +35,22 @@ export async function basisStatePoints(ctx: RunContext): Promise<Float64Array> {
   return roundToDtype(points, pcoord.dtype);
 }
 
-export async function initializeRun(ctx: RunContext, force: boolean): Promise<Journal> {
+/**
+ * `segsPerState`: walkers started from each basis state, each from an initial state of its own and carrying an
+ * equal share of the basis state's probability (WESTPA's `w_init --segs-per-state`); resampling to the target
+ * counts follows, as in w_init.
+ */
+export async function initializeRun(ctx: RunContext, force: boolean, segsPerState = 1): Promise<Journal> {
   const { config } = ctx;
+  if (!Number.isInteger(segsPerState) || segsPerState < 1) {
+    throw new WeError(`segments per state: expected an integer >= 1, got ${segsPerState}`);
+  }
   const ndim = config.pcoord.ndim;
   const points = await basisStatePoints(ctx);
-  const used = config.basisStates.map((b, i) => ({ b, i })).filter(({ b }) => b.probability > 0);
+  const used = config.basisStates
+    .map((b, i) => ({ b, i }))
+    .filter(({ b }) => b.probability > 0)
+    .flatMap((state) => Array.from({ length: segsPerState }, () => state));
   const istates: InitialState[] = used.map(({ i }, id) => ({
     id,
     iterCreated: 1,
@@ -55,7 +66,7 @@ export async function initializeRun(ctx: RunContext, force: boolean): Promise<Jo
   const istateParent = Int32Array.from(istates, (s) => -(s.id + 1));
   const step = weStep({
     nextIteration: 1,
-    walkers: { n, ndim, points: walkerPoints, weights: Float64Array.from(used, ({ b }) => b.probability) },
+    walkers: { n, ndim, points: walkerPoints, weights: Float64Array.from(used, ({ b }) => b.probability / segsPerState) },
     parentOf: istateParent,
     wtgIdOf: istateParent,
     basisStateOf: new Int32Array(n).fill(-1),

@@ -10,13 +10,15 @@ import { Random, Stream } from '../random.js';
 import { compensatedSum, weightStats } from '../resampling/weight-checks.js';
 import { FROM_BASIS_STATE, weStep } from './we-step.js';
 import { findRecycled } from './recycling.js';
-import { assemblePcoords, makeTasks } from './segment-tasks.js';
+import { assemblePcoords, makeTasks, orderLongestFirst } from './segment-tasks.js';
 import { toDtype } from './pcoord-rounding.js';
 import { writeJournal, type IterationSummary, type Journal } from './journal.js';
 import { faultPoint } from './fault-injection.js';
 
 export interface IterationEvents {
   onProgress?(iteration: number, progress: WorkProgress): void;
+  /** Last call before the journal and the store are written; throwing leaves both as they were. */
+  beforeCommit?(): void;
 }
 
 export async function runIteration(
@@ -34,7 +36,11 @@ export async function runIteration(
   const N = prepared.iteration;
 
   const batchSize = Math.min(ctx.simulation.batchSize, workManager.maxBatchSize ?? Infinity);
-  const tasks = makeTasks(prepared, ndim, batchSize, config.basisStates);
+  const previous = journal.lastRecord?.completed;
+  const tasks = orderLongestFirst(
+    makeTasks(prepared, ndim, batchSize, config.basisStates),
+    previous?.iteration === N - 1 ? previous.walltime : undefined,
+  );
   const results = await workManager.run('propagate', tasks, (p) => events.onProgress?.(N, p), signal);
   const pcoord = toDtype(assemblePcoords(prepared, results, config.pcoord), dtype);
   const cputime = new Float64Array(n);
@@ -117,9 +123,12 @@ export async function runIteration(
     history: journal.history.concat(summarise(N, prepared.weight, recycling.flux, iterationSeconds)),
     lastRecord: { prepared, completed },
   };
-  writeJournal(ctx.journalFile, next);
-  faultPoint('journaled', N);
+  events.beforeCommit?.();
   const record: IterationRecord = { prepared, completed, next: step.next };
+  // Neither is written unless both fit: a full disk stops the run here with nothing half written.
+  const storeNeed = ctx.store.spaceNeeded?.(record);
+  writeJournal(ctx.journalFile, next, storeNeed ? [storeNeed] : []);
+  faultPoint('journaled', N);
   await ctx.store.commit(record, ctx.binhash);
   faultPoint('committed', N);
   return next;

@@ -17,7 +17,8 @@ import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync
 import { crc32 } from 'node:zlib';
 import type { IterationRecord } from '../plugins.js';
 import type { PreparedIteration } from '../types.js';
-import { WeError } from '../errors.js';
+import { WeError, failureReason } from '../errors.js';
+import { requireFreeSpace, type SpaceNeed } from '../free-space.js';
 
 export interface IterationSummary {
   iteration: number;
@@ -164,19 +165,27 @@ function findNewest(path: string): { slot: number; generation: number; contents?
 
 /**
  * Writes over the slot that is not the newest intact one (a torn slot included), so the newest intact state
- * survives whatever happens to this write.
+ * survives whatever happens to this write. Refused, writing nothing, when its file system has not the room for
+ * it and for `alsoNeeded` (what is written next: the store's commit).
  */
-export function writeJournal(path: string, journal: Journal): void {
+export function writeJournal(path: string, journal: Journal, alsoNeeded: readonly SpaceNeed[] = []): void {
   const newest = newestSlot.get(path) ?? findNewest(path);
   const slot = newest ? 1 - newest.slot : 0;
   const generation = (newest?.generation ?? 0) + 1;
   const bytes = encode(journal, generation);
-  const fd = openSync(slotPath(path, slot), 'a+');
+  const file = slotPath(path, slot);
+  requireFreeSpace([{ path: file, bytes: bytes.length }, ...alsoNeeded]);
   try {
-    ftruncateSync(fd, 0);
-    writeSync(fd, bytes, 0, bytes.length, 0);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(file, 'a+');
+    try {
+      ftruncateSync(fd, 0);
+      // A short write (the file system filled up meanwhile) leaves a torn slot, which the reader skips.
+      if (writeSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new WeError(`writing the journal failed (${failureReason(error)}); the previous slot is intact`, file);
   }
   newestSlot.set(path, { slot, generation });
 }

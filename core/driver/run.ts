@@ -4,10 +4,10 @@
  * signal interrupts propagation, and a completed iteration is always made durable before the loop checks again.
  */
 import type { RunContext } from './run-context.js';
-import type { IterationHooks, WorkProgress } from '../plugins.js';
+import type { IterationHooks, SlotOccupancy, WorkProgress } from '../plugins.js';
 import { resumeRun } from './resume.js';
 import { runIteration } from './iteration.js';
-import { writeStatus, type RunState } from './status.js';
+import { writeStatus, type IterationOccupancy, type RunState } from './status.js';
 import type { IterationSummary, Journal } from './journal.js';
 
 export interface RunOptions {
@@ -18,9 +18,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called around every iteration, e.g. to gather node-local outputs once an iteration is durable. */
   hooks?: IterationHooks[];
+  /** Called before an iteration's results are written; throwing stops the run with nothing written. */
+  beforeCommit?(): void;
   onIterationStart?(iteration: number, walkers: number): void;
   onProgress?(iteration: number, progress: WorkProgress): void;
-  onIterationEnd?(summary: IterationSummary, journal: Journal): void;
+  /** `occupancy`: how busy the work manager's slots were, when it says. */
+  onIterationEnd?(summary: IterationSummary, journal: Journal, occupancy?: SlotOccupancy): void;
   /** Something the user should know that does not stop the run, such as a journal rebuilt from the store. */
   onWarning?(message: string): void;
 }
@@ -34,6 +37,8 @@ export interface RunOutcome {
 
 /** Iterations to look back over when predicting the next one's duration. */
 const LOOKBACK = 5;
+/** Iterations whose slot occupancy we-status.json shows. */
+const OCCUPANCY_KEPT = 10;
 
 export async function runSimulation(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
@@ -46,9 +51,11 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
   // one, the journal's history is the only guide.
   const durations: number[] = [];
   const recentSeconds = () => (durations.length ? durations : journal.history.map((h) => h.walltime)).slice(-LOOKBACK);
+  const occupancy: IterationOccupancy[] = [];
+  const figures = () => ({ recentSeconds: recentSeconds(), occupancy, ...(workManager.broker ? { broker: workManager.broker } : {}) });
 
   const finish = (state: RunState, reason: string): RunOutcome => {
-    writeStatus(ctx, journal, state, reason, recentSeconds());
+    writeStatus(ctx, journal, state, reason, figures());
     return { state, journal, iterationsRun, reason };
   };
 
@@ -65,21 +72,30 @@ export async function runSimulation(ctx: RunContext, options: RunOptions): Promi
           return finish('stopped', `wallclock: ${elapsed.toFixed(1)} s used, next iteration predicted ${predicted.toFixed(1)} s, limit ${wallclock} s`);
         }
       }
-      writeStatus(ctx, journal, 'running', undefined, recentSeconds());
+      writeStatus(ctx, journal, 'running', undefined, figures());
       options.onIterationStart?.(journal.iteration, journal.prepared.n);
       const iterationStarted = performance.now();
       for (const hook of options.hooks ?? []) await hook.beforeIteration?.(journal.prepared);
-      journal = await runIteration(ctx, journal, workManager, { onProgress: options.onProgress }, options.signal);
+      journal = await runIteration(ctx, journal, workManager, { onProgress: options.onProgress, beforeCommit: options.beforeCommit }, options.signal);
       const { lastRecord } = journal;
       if (lastRecord) for (const hook of options.hooks ?? []) await hook.afterIteration?.({ ...lastRecord, next: journal.prepared });
       durations.push((performance.now() - iterationStarted) / 1000);
       iterationsRun++;
-      options.onIterationEnd?.(journal.history[journal.history.length - 1], journal);
+      const busy = workManager.lastOccupancy?.();
+      if (busy) {
+        occupancy.push({ iteration: journal.iteration - 1, ...busy });
+        if (occupancy.length > OCCUPANCY_KEPT) occupancy.shift();
+      }
+      options.onIterationEnd?.(journal.history[journal.history.length - 1], journal, busy);
     }
     return finish('completed', `reached iteration limit ${lastIteration}`);
   } catch (error) {
     if (options.signal?.aborted) return finish('stopped', `stopped by signal during iteration ${journal.iteration}`);
-    writeStatus(ctx, journal, 'failed', (error as Error).message, recentSeconds());
+    try {
+      writeStatus(ctx, journal, 'failed', (error as Error).message, figures());
+    } catch {
+      // (A full disk.) The failure itself is what to report; `we status` sees that this process has ended.
+    }
     throw error;
   }
 }

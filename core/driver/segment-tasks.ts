@@ -21,7 +21,12 @@ export function makeTasks(
       // A segment starting from an initial state starts from one made for this iteration.
       const istate = istatesById.get(-(parent + 1));
       if (!istate) throw new WeError(`iteration ${prepared.iteration}: parent ${parent} names initial state ${-(parent + 1)}, which was not made for it`);
-      initialStates.push({ istateId: istate.id, basisStateId: istate.basisStateId, auxref: basisStates[istate.basisStateId].auxref });
+      initialStates.push({
+        istateId: istate.id,
+        basisStateId: istate.basisStateId,
+        auxref: basisStates[istate.basisStateId].auxref,
+        iterCreated: istate.iterCreated,
+      });
     }
     const segIds = new Int32Array(end - start);
     for (let i = 0; i < segIds.length; i++) segIds[i] = start + i;
@@ -87,4 +92,20 @@ function checkSegmentPcoord(prepared: PreparedIteration, seg: number, values: Fl
       );
     }
   }
+}
+
+/**
+ * Longest expected first (LPT), so the slowest segments do not start last and hold the iteration's barrier:
+ * a segment is expected to take as long as its parent did (`parentWalltime`, the previous iteration's
+ * walltimes); one starting from an initial state, the parents' mean. Ties keep segment order. Results do not
+ * depend on the order: each segment draws from its own random stream and is placed by its id.
+ */
+export function orderLongestFirst(tasks: SegmentTask[], parentWalltime: Float64Array | undefined): SegmentTask[] {
+  if (!parentWalltime || parentWalltime.length === 0) return tasks;
+  const mean = parentWalltime.reduce((s, t) => s + t, 0) / parentWalltime.length;
+  const expected = tasks.map((task) => task.parentIds.reduce((s, p) => s + (p >= 0 && p < parentWalltime.length ? parentWalltime[p] : mean), 0));
+  return tasks
+    .map((task, i) => ({ task, i }))
+    .sort((a, b) => expected[b.i] - expected[a.i] || a.i - b.i)
+    .map(({ task }) => task);
 }

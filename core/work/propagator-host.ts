@@ -28,10 +28,16 @@ function propagatorPlugin(config: RunConfig, registry: PluginRegistry): Propagat
   return pickPlugin(registry.propagators, config.propagator.name, 'propagator.name', config.file);
 }
 
-/** A digest of everything the config says, so a worker can tell it reads the same run as the driver. */
+/**
+ * A digest of what workers rebuild from the config (propagator, progress coordinate, pcoord shape, seed, basis
+ * states, paths), so a worker can tell it reads the same run as the driver. The work manager section is left
+ * out: `we run --redis URL` overrides it on the driver only.
+ */
 export function configDigest(config: RunConfig): string {
-  // JSON turns ±Infinity bin edges into null: the digest still changes with every other value.
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex');
+  const { file, simRoot, pcoord, seed, basisStates, propagator, progressCoordinate } = config;
+  return createHash('sha256')
+    .update(JSON.stringify({ file, simRoot, pcoord, seed, basisStates, propagator, progressCoordinate }))
+    .digest('hex');
 }
 
 /** The simulation as data, for workers to rebuild it from. Checks the plugin names without creating anything. */
@@ -46,18 +52,20 @@ export function simulationSpec(config: RunConfig, registry: PluginRegistry): Sim
 }
 
 /** What the run's propagator is told; `node` names this process's gathered outputs (default: the host name). */
-export function propagatorContext(config: RunConfig, node = hostname()): PropagatorContext {
+export function propagatorContext(config: RunConfig, node = hostname(), gpus?: readonly string[]): PropagatorContext {
   return {
+    ...(gpus?.length ? { gpus } : {}),
     configFile: config.file,
     simRoot: config.simRoot,
     pcoord: config.pcoord,
     seed: config.seed,
     basisStates: config.basisStates,
+    basisStateDir: config.basisStateDir,
     node,
   };
 }
 
-export function hostPropagator(config: RunConfig, registry: PluginRegistry, node = hostname()): PropagatorHost {
+export function hostPropagator(config: RunConfig, registry: PluginRegistry, node = hostname(), gpus?: readonly string[]): PropagatorHost {
   const file = config.file;
   const plugin = propagatorPlugin(config, registry);
   const createPcoord = config.progressCoordinate
@@ -65,7 +73,7 @@ export function hostPropagator(config: RunConfig, registry: PluginRegistry, node
     : undefined;
   let pcoordPlugin: Promise<ProgressCoordinate> | undefined;
   let propagator: Promise<Propagator> | undefined;
-  const context = propagatorContext(config, node);
+  const context = propagatorContext(config, node, gpus);
   if (createPcoord && config.progressCoordinate) {
     const options = config.progressCoordinate.options;
     context.progressCoordinate = () =>
@@ -79,8 +87,8 @@ export function hostPropagator(config: RunConfig, registry: PluginRegistry, node
       const site = { propagator: await getPropagator(), propagatorName: config.propagator.name, configFile: file, basisStates: config.basisStates };
       return executeTask(kind, task, site, signal, slot);
     },
-    async iterationsDurable(nextIteration) {
-      await (await getPropagator()).iterationsDurable?.(nextIteration);
+    async iterationsDurable(nextIteration, acceptedHere) {
+      await (await getPropagator()).iterationsDurable?.(nextIteration, acceptedHere);
     },
     async close() {
       if (propagator) await (await propagator).close?.();

@@ -45,3 +45,8 @@ export function describeTask<K extends TaskKind>(kind: K, task: TaskOf<K>): stri
 export function taskSize<K extends TaskKind>(kind: K, task: TaskOf<K>): number {
   return kind === 'propagate' ? (task as TaskOf<'propagate'>).segIds.length : (task as TaskOf<'basisPcoords'>).basisStateIds.length;
 }
+
+/** The task as its `attempt`-th try (0 is the first), so that a propagator keeps each attempt's output apart. */
+export function asAttempt<K extends TaskKind>(kind: K, task: TaskOf<K>, attempt: number): TaskOf<K> {
+  return kind === 'propagate' && attempt > 0 ? ({ ...(task as TaskOf<'propagate'>), attempt } as TaskOf<K>) : task;
+}

@@ -1,15 +1,9 @@
 #!/bin/bash
 # Writes TSTATE: the folded target is the bin holding the native structure's latent point under the configured
-# autoencoder (../../models/chignolin-aae). Rerun whenever that model is retrained. Run after `npm run build`.
+# autoencoder (chignolin-aae). Rerun whenever that model is retrained. Needs `we` on the PATH (npm install -g, or
+# npm link in a clone).
 set -e
-here="$(cd "$(dirname "$0")" && pwd)"
-cd "$here/../.."
-node --input-type=module -e "
-import { loadModelPackage, embedFiles } from './dist/plugins/pcoord-onnx/index.js';
-const pkg = await loadModelPackage('models/chignolin-aae', { ndim: 2 });
-const [point] = await embedFiles(pkg, ['examples/go-chignolin/native.pdb']);
-await pkg.close();
-console.log('# label pcoord_1 pcoord_2 (latent point of native.pdb)');
-console.log('folded ' + Array.from(point, (x) => x.toFixed(4)).join(' '));
-" > "$here/TSTATE"
-cat "$here/TSTATE"
+cd "$(dirname "$0")"
+point="$(we pcoord --model chignolin-aae native.pdb)"
+printf '# label pcoord_1 pcoord_2 (latent point of native.pdb)\nfolded %s\n' "$point" > TSTATE
+cat TSTATE

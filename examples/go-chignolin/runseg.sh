@@ -12,7 +12,8 @@ else
   start=(--start "$WEST_BSTATE_DATA_REF/bstate.pdb")
 fi
 
-node "$WEST_SIM_ROOT/../../dist/plugins/engines/go-model/go-md.js" \
+# we-go-md is `we`'s embedded engine; `we run` puts its installation's bin/ first on this script's PATH.
+we-go-md \
   --native "${WE_STAGED_ROOT:-$WEST_SIM_ROOT}/native.pdb" "${start[@]}" \
   --restart-out seg.rst --dcd seg.dcd --atoms ca \
   --steps 2000 --frames 10 --temperature 300 --seed "$WEST_RAND32" > seg.log

@@ -5,7 +5,7 @@
  */
 import { extname } from 'node:path';
 import { Tensor } from 'onnxruntime-node';
-import { WeError } from '../../core/errors.js';
+import { PermanentError, WeError } from '../../core/errors.js';
 import type { Frames } from '../../core/plugins.js';
 import { preparePointCloud } from '../frames/prepare-point-cloud.js';
 import { checkFinite } from '../trajectory/frame-checks.js';
@@ -35,7 +35,7 @@ async function readPointFrames(pkg: ModelPackage, path: string): Promise<Frames>
   const { topology, frames } = await readPdb(path);
   const atoms = selectAtoms(topology, pkg.description.selection);
   if (atoms.length !== pkg.atoms.length) {
-    throw new WeError(
+    throw new PermanentError(
       `selection '${pkg.description.selection}' picks ${atoms.length} atoms, expected ${pkg.atoms.length} as in the model's reference (${pkg.shown})`,
       path,
     );
@@ -51,7 +51,8 @@ function pointFrames(pkg: ModelPackage, frames: Frames, source: string): Frames 
   const systemAtoms = pkg.reference.length / 3;
   if (frames.nAtoms === systemAtoms) return pickAtoms(frames, pkg.atoms, source);
   if (frames.nAtoms === pkg.atoms.length) return pickAtoms(frames, identity(frames.nAtoms), source);
-  throw new WeError(
+  // A trajectory of another system: its run script or its model is wrong, and a retry would find the same.
+  throw new PermanentError(
     `holds ${frames.nAtoms} atoms per frame, expected ${systemAtoms} (as the model's reference in ${pkg.shown}) or ${pkg.atoms.length} (its selection '${pkg.description.selection}' alone)`,
     source,
   );

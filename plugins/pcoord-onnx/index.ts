@@ -1,27 +1,24 @@
 /** The `onnx` progress coordinate: an encoder model package turns frames into the latent mean's chosen dims. */
-import { relative, resolve } from 'node:path';
-import * as z from 'zod';
+import { WeError } from '../../core/errors.js';
+import { lookUp } from '../../core/named-resources.js';
 import type { Frames, ProgressCoordinate, ProgressCoordinateContext } from '../../core/plugins.js';
 import { parsePluginOptions } from '../options.js';
 import { embedFiles, embedFrames } from './embed.js';
 import { loadModelPackage, type ModelPackage } from './model-package.js';
+import { onnxOptions } from './options.js';
 
 export { embedFiles, embedFrames } from './embed.js';
 export { loadModelPackage, type ModelPackage } from './model-package.js';
 
-const optionsSchema = z.strictObject({ model: z.string().min(1), threads: z.number().int().positive().default(1) });
-
-/**
- * options.model: the package directory, relative to the directory of we.yaml. options.threads: inference
- * threads per worker; on GPU nodes, where MD leaves the CPUs idle, up to the cores per slot.
- */
+/** Options as plugins/pcoord-onnx/options.ts describes them. */
 export async function createOnnxProgressCoordinate(
   ctx: ProgressCoordinateContext,
   options: Record<string, unknown>,
 ): Promise<ProgressCoordinate> {
-  const { model, threads } = parsePluginOptions(optionsSchema, options, ctx.configFile, 'progress_coordinate.options');
-  const dir = resolve(ctx.simRoot, model);
-  const pkg = await loadModelPackage(dir, { ndim: ctx.ndim, threads }, relative(process.cwd(), dir) || '.');
+  const { model, threads } = parsePluginOptions(onnxOptions, options, ctx.configFile, 'progress_coordinate.options');
+  const lookup = lookUp('models', model, ctx.simRoot);
+  if ('problem' in lookup) throw new WeError(`progress_coordinate.options.model: ${lookup.problem}`, ctx.configFile);
+  const pkg = await loadModelPackage(lookup.found.abs, { ndim: ctx.ndim, threads }, lookup.found.shown);
   return new OnnxProgressCoordinate(pkg);
 }
 

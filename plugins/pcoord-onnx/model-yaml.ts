@@ -1,19 +1,11 @@
 /** The model.yaml of a model package: its schema, and errors that name `<dir>/model.yaml`, line and field. */
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
+import { closedObject } from '../../core/config/closed-object.js';
 import { configError } from '../../core/config/config-error.js';
 import { schemaProblems } from '../../core/config/schema-problems.js';
-import { unknownKeysMessage } from '../../core/config/unknown-keys.js';
 import { YamlSource } from '../../core/config/yaml-source.js';
 import { failureReason, WeError } from '../../core/errors.js';
-
-/** A mapping that rejects keys it does not know, naming the closest known one. */
-function closedObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, known) : undefined),
-  });
-}
 
 const text = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what} (not empty)` });
 const statistic = z.union([z.number(), z.array(z.number()).min(1)], { error: 'expected a number or a list of numbers' });
@@ -40,6 +32,8 @@ const modelYamlSchema = closedObject({
       })
       .min(1, { error: 'expected at least one latent dimension' }),
   }),
+  /** The basis-state set made for this model's system (bstates/<name>): what `we new --model` starts walkers from. */
+  basis_states: text('the name of a basis-state set, e.g. chignolin').optional(),
   provenance: closedObject({
     training_data: text('what the model was trained on'),
     command: text('the command that trained it'),

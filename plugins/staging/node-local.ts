@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cp, lstat, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { posix, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WeError } from '../../core/errors.js';
+import { hasEnded } from '../../core/process-identity.js';
 import { copyFileAtomic, writeFileAtomic } from './atomic-file.js';
 import { indexPathFor, packDirectory } from './indexed-tar.js';
 import { canonicalMemberPath } from './member-path.js';
@@ -77,15 +78,6 @@ async function numberedEntries(dir: string): Promise<number[]> {
     throw error;
   }
   return names.filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class NodeLocalStaging {
@@ -169,7 +161,7 @@ export class NodeLocalStaging {
     if (!(await exists(this.runDir)) || !(await this.tryLock())) return;
     try {
       const marker = await this.readMarker();
-      const inUse = marker !== null && marker.session !== this.session && typeof marker.pid === 'number' && processIsAlive(marker.pid);
+      const inUse = marker !== null && marker.session !== this.session && typeof marker.pid === 'number' && !hasEnded({ host: hostname(), pid: marker.pid });
       if (inUse) return;
       await rm(join(this.runDir, MARKER), { force: true });
       await rm(this.stagedRoot, { recursive: true, force: true });
@@ -209,16 +201,22 @@ export class NodeLocalStaging {
   }
 
   /**
-   * Packs every local segment directory of `iteration` into `<sharedRoot>/traj_segs/iter_%06d.<node>.tar`
+   * Packs every local segment directory of `iteration` (only those in `only`, if given: the rest are deleted
+   * first, as outputs another node's run of the segment replaced) into `<sharedRoot>/traj_segs/iter_%06d.<node>.tar`
    * (with its index, both atomically), copies the `keep` files to `<sharedRoot>/traj_segs/%06d/%06d/`, and only
    * then deletes the local directories. Safe to re-run after a crash at any point.
    */
-  async gatherIteration(iteration: number, nodeName: string): Promise<GatherResult> {
+  async gatherIteration(iteration: number, nodeName: string, only?: ReadonlySet<number>): Promise<GatherResult> {
     const localTrajSegs = join(this.runDir, TRAJ_SEGS);
     const iterationName = sixDigits(iteration, 'iteration');
     const sharedTrajSegs = join(this.sharedRoot, TRAJ_SEGS);
     const tarPath = join(sharedTrajSegs, iterationTarName(iteration, nodeName));
     await this.removeRetiredDirectories(localTrajSegs);
+    if (only) {
+      for (const segId of await numberedEntries(join(localTrajSegs, iterationName))) {
+        if (!only.has(segId)) await rm(join(localTrajSegs, iterationName, sixDigits(segId, 'segment id')), { recursive: true, force: true });
+      }
+    }
 
     const segIds = await numberedEntries(join(localTrajSegs, iterationName));
     if (segIds.length === 0) {
@@ -322,7 +320,7 @@ export class NodeLocalStaging {
   private async deadLockHolder(): Promise<number | null> {
     try {
       const pid = Number(await readFile(join(this.runDir, LOCK, 'pid'), 'utf8'));
-      return processIsAlive(pid) ? null : pid;
+      return hasEnded({ host: hostname(), pid }) ? pid : null;
     } catch (error) {
       // Released between our attempt and this read: try again.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

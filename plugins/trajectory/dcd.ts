@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInput } from './read-input.js';
 import { WeError } from '../../core/errors.js';
 import type { Frames } from '../../core/plugins.js';
 import { checkFinite, resolveAtoms } from './frame-checks.js';
@@ -20,7 +20,7 @@ interface Layout {
 }
 
 export async function readDcd(path: string, options: ReadFramesOptions = {}): Promise<DcdTrajectory> {
-  return parseDcd(await readFile(path), path, options);
+  return parseDcd(await readInput(path), path, options);
 }
 
 /**

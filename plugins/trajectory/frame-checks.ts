@@ -1,4 +1,4 @@
-import { WeError } from '../../core/errors.js';
+import { PermanentError, WeError } from '../../core/errors.js';
 import type { Frames } from '../../core/plugins.js';
 import type { ReadFramesOptions } from './options.js';
 
@@ -9,7 +9,7 @@ import type { ReadFramesOptions } from './options.js';
 export function resolveAtoms(path: string, nAtomsInFile: number, options: ReadFramesOptions = {}): Int32Array {
   const { expectedAtoms, atoms } = options;
   if (expectedAtoms !== undefined && expectedAtoms !== nAtomsInFile) {
-    throw new WeError(`holds ${nAtomsInFile} atoms per frame, expected ${expectedAtoms}`, path);
+    throw new PermanentError(`holds ${nAtomsInFile} atoms per frame, expected ${expectedAtoms}`, path);
   }
   if (atoms === undefined) return Int32Array.from({ length: nAtomsInFile }, (_, i) => i);
   for (const atom of atoms) {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInput } from './read-input.js';
 import { NetCDFReader } from 'netcdfjs';
 import type { Variable } from 'netcdfjs';
 import { WeError } from '../../core/errors.js';
@@ -12,7 +12,7 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const ELEMENT_BYTES: Record<string, number> = { float: 4, double: 8 };
 
 export async function readAmberNetcdf(path: string, options: ReadFramesOptions = {}): Promise<Frames> {
-  return parseAmberNetcdf(await readFile(path), path, options);
+  return parseAmberNetcdf(await readInput(path), path, options);
 }
 
 /**

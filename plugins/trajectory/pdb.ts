@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInput } from './read-input.js';
 import { WeError } from '../../core/errors.js';
 import type { Frames } from '../../core/plugins.js';
 import { resolveAtoms } from './frame-checks.js';
@@ -24,7 +24,7 @@ const COLUMNS = {
 } as const;
 
 export async function readPdb(path: string, options: ReadFramesOptions = {}): Promise<PdbStructure> {
-  return parsePdb(await readFile(path, 'utf8'), path, options);
+  return parsePdb((await readInput(path)).toString('utf8'), path, options);
 }
 
 /** Parses PDB text; `source` names the file in errors. */

@@ -27,12 +27,12 @@ export interface GoMdOptions {
   log: boolean;
 }
 
-export const USAGE = `usage: go-md --native native.pdb (--start start.pdb | --restart-in parent.rst) --restart-out seg.rst
-             [--dcd seg.dcd] [--pdb-out final.pdb] [--atoms ca|backbone] --steps N --frames F [--include-start]
-             [--temperature K=300] [--seed S] [--timestep PS=0.005] [--friction PER_PS=1]
-             [--epsilon KCAL_PER_MOL=${CLEMENTI_PARAMETERS.epsilon}] [--quiet]`;
+export const USAGE = `usage: we-go-md --native native.pdb (--start start.pdb | --restart-in parent.rst) --restart-out seg.rst
+                [--dcd seg.dcd] [--pdb-out final.pdb] [--atoms ca|backbone] --steps N --frames F [--include-start]
+                [--temperature K=300] [--seed S] [--timestep PS=0.005] [--friction PER_PS=1]
+                [--epsilon KCAL_PER_MOL=${CLEMENTI_PARAMETERS.epsilon}] [--quiet]`;
 
-/** Parses go-md's command line; every problem is a WeError naming the option and what it expected. */
+/** Parses we-go-md's command line; every problem is a WeError naming the option and what it expected. */
 export function parseGoMdArgs(argv: string[]): GoMdOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -60,12 +60,12 @@ export function parseGoMdArgs(argv: string[]): GoMdOptions {
       },
     }));
   } catch (error) {
-    throw new WeError(`${(error as Error).message}\n${USAGE}`, 'go-md');
+    throw new WeError(`${(error as Error).message}\n${USAGE}`);
   }
   const text = (name: string): string | undefined => values[name] as string | undefined;
   const required = (name: string): string => {
     const value = text(name);
-    if (value === undefined || value === '') throw new WeError(`--${name} is missing, expected a value\n${USAGE}`, 'go-md');
+    if (value === undefined || value === '') throw new WeError(`--${name} is missing, expected a value\n${USAGE}`);
     return value;
   };
   const number = (name: string, fallback: number | undefined, check: (n: number) => boolean, expected: string): number => {
@@ -73,7 +73,7 @@ export function parseGoMdArgs(argv: string[]): GoMdOptions {
     if (raw === undefined && fallback !== undefined) return fallback;
     const value = raw === undefined ? NaN : Number(raw);
     if (raw === undefined || raw.trim() === '' || !check(value)) {
-      throw new WeError(`--${name} is ${raw === undefined ? 'missing' : `"${raw}"`}, expected ${expected}`, 'go-md');
+      throw new WeError(`--${name} is ${raw === undefined ? 'missing' : `"${raw}"`}, expected ${expected}`);
     }
     return value;
   };
@@ -83,19 +83,19 @@ export function parseGoMdArgs(argv: string[]): GoMdOptions {
   const start = text('start');
   const restartIn = text('restart-in');
   if ((start === undefined) === (restartIn === undefined)) {
-    throw new WeError(`expected exactly one of --start and --restart-in, got ${start === undefined ? 'neither' : 'both'}\n${USAGE}`, 'go-md');
+    throw new WeError(`expected exactly one of --start and --restart-in, got ${start === undefined ? 'neither' : 'both'}\n${USAGE}`);
   }
   const steps = number('steps', undefined, positiveInteger, 'a positive integer');
   const frames = number('frames', undefined, positiveInteger, 'a positive integer');
   if (steps % frames !== 0) {
-    throw new WeError(`--steps ${steps} is not a multiple of --frames ${frames}, expected frames evenly spaced in steps`, 'go-md');
+    throw new WeError(`--steps ${steps} is not a multiple of --frames ${frames}, expected frames evenly spaced in steps`);
   }
   const seedGiven = text('seed') !== undefined;
   if (start !== undefined && !seedGiven) {
-    throw new WeError('--seed is missing, expected a non-negative integer (e.g. $WEST_RAND32) when starting from --start', 'go-md');
+    throw new WeError('--seed is missing, expected a non-negative integer (e.g. $WEST_RAND32) when starting from --start');
   }
   const atoms = text('atoms') ?? 'ca';
-  if (atoms !== 'ca' && atoms !== 'backbone') throw new WeError(`--atoms is "${atoms}", expected ca or backbone`, 'go-md');
+  if (atoms !== 'ca' && atoms !== 'backbone') throw new WeError(`--atoms is "${atoms}", expected ca or backbone`);
   return {
     native: required('native'),
     start,

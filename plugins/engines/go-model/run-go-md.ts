@@ -96,7 +96,6 @@ function checkFinite(state: MdState, options: GoMdOptions): void {
   if (!state.positions.every(Number.isFinite)) {
     throw new WeError(
       `positions became non-finite by step ${state.step}; expected a stable integration (try a smaller --timestep than ${options.timestep} ps)`,
-      'go-md',
     );
   }
 }

@@ -1,5 +1,5 @@
 /** Turns a script that did not finish cleanly into one WeError that says what happened and shows the log's end. */
-import { WeError } from '../../../core/errors.js';
+import { PermanentError, WeError } from '../../../core/errors.js';
 import { logTail } from './log-tail.js';
 import type { ChildOutcome } from './child-process-group.js';
 
@@ -29,7 +29,11 @@ export async function assertSucceeded(
 ): Promise<void> {
   const problem = whatHappened(outcome, timeoutSeconds);
   if (problem === undefined) return;
-  if (outcome.spawnError) throw new WeError(`${context}: the script ${problem}`, script);
+  if (outcome.spawnError) {
+    // A missing or non-executable script fails the same way on a retry; a launcher that died may not.
+    const Failure = outcome.spawnError in SPAWN_ERRORS ? PermanentError : WeError;
+    throw new Failure(`${context}: the script ${problem}`, script);
+  }
   const tail = await logTail(logPath);
   throw new WeError(`${context}: ${script} ${problem}\n--- last 20 lines of the log ---\n${tail}`, logPath);
 }

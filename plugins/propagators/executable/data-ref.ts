@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
 
-export type RefField = 'iter' | 'seg' | 'auxref' | 'bstate' | 'istate';
+export type RefField = 'iter' | 'seg' | 'auxref' | 'bstate' | 'istate' | 'iter_created';
 
 const ALIASES: Record<string, RefField> = {
   iter: 'iter',
@@ -21,6 +21,8 @@ const ALIASES: Record<string, RefField> = {
   'basis_state.state_id': 'bstate',
   istate: 'istate',
   'initial_state.state_id': 'istate',
+  iter_created: 'iter_created',
+  'initial_state.iter_created': 'iter_created',
 };
 
 type Part = string | { field: RefField; width: number; zeroPad: boolean };

@@ -2,12 +2,11 @@
  * WESTPA's ExecutablePropagator: one child process per segment running the user's run script, which reads its
  * segment from WEST_* variables and returns the progress coordinate (and any extra datasets) in files.
  */
-import { constants } from 'node:fs';
-import { access, mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
-import { WeError } from '../../../core/errors.js';
-import type { Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
+import { PermanentError, WeError } from '../../../core/errors.js';
+import type { AcceptedHere, Propagator, PropagatorContext, ProgressCoordinate, SegmentResult, SegmentTask } from '../../../core/plugins.js';
 import { Random, Stream } from '../../../core/random.js';
 import { assertSucceeded } from './child-failure.js';
 import { RefTemplate } from './data-ref.js';
@@ -17,8 +16,10 @@ import { randomEnv } from './random-env.js';
 import { ReturnFileDir, returnVariable, type ReturnFiles } from './return-files.js';
 import { terminateGroup, type ChildOutcome, type ChildSpec } from './child-process-group.js';
 import { createScriptStarter, type ScriptStarter } from './script-starter.js';
+import { scriptPath } from './script-path.js';
 import { segmentEnv, type RefTemplates } from './segment-env.js';
 import { SegmentStaging } from './segment-staging.js';
+import { resolveScript, scriptEnvironment } from './scripts.js';
 import { sixDigits } from '../../staging/layout.js';
 import { readTextMatrix } from './text-matrix.js';
 
@@ -29,50 +30,82 @@ interface SegmentOutput {
   aux: Record<string, { values: Float64Array; shape: number[] }>;
 }
 
-async function assertExecutable(path: string, option: string, file: string): Promise<void> {
-  try {
-    await access(path, constants.F_OK);
-  } catch {
-    throw configError([{ file, field: `${OPTIONS_FIELD}.${option}`, message: `no such file: ${path}` }]);
-  }
-  try {
-    await access(path, constants.X_OK);
-  } catch {
-    throw configError([{ file, field: `${OPTIONS_FIELD}.${option}`, message: `${path} is not executable (chmod +x it)` }]);
-  }
-}
-
 export async function createExecutablePropagator(
   ctx: PropagatorContext,
   rawOptions: Record<string, unknown>,
 ): Promise<Propagator> {
   const file = ctx.configFile;
   const options = parseExecutableOptions(rawOptions, file);
-  const runseg = resolve(ctx.simRoot, options.runseg);
-  await assertExecutable(runseg, 'runseg', file);
-  const getPcoord = options.get_pcoord === undefined ? undefined : resolve(ctx.simRoot, options.get_pcoord);
-  if (getPcoord) await assertExecutable(getPcoord, 'get_pcoord', file);
+  const runseg = await resolveScript(ctx.simRoot, options, 'runseg', file);
+  const getPcoord = await resolveScript(ctx.simRoot, options, 'get_pcoord', file);
   if (options.pcoord_from === 'trajectory' && !ctx.progressCoordinate) {
     throw configError([
       { file, field: `${OPTIONS_FIELD}.pcoord_from`, message: "'trajectory' needs a progress_coordinate model in we.yaml" },
     ]);
   }
-  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref', fields: Parameters<typeof RefTemplate.compile>[1]) =>
-    RefTemplate.compile(options[option], fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
+  const template = (option: 'segment_ref' | 'bstate_ref' | 'istate_ref' | 'segment_log', written: string, fields: Parameters<typeof RefTemplate.compile>[1]) =>
+    RefTemplate.compile(written, fields, ctx.simRoot, file, `${OPTIONS_FIELD}.${option}`);
+  const { basisStateDir } = ctx;
   const refs: RefTemplates = {
-    segment: template('segment_ref', ['iter', 'seg']),
-    bstate: template('bstate_ref', ['auxref', 'bstate']),
-    istate: template('istate_ref', ['istate', 'bstate', 'auxref']),
+    segment: template('segment_ref', options.segment_ref, ['iter', 'seg']),
+    // WESTPA's bstates/{auxref}, wherever the basis states are (a named set lives outside the simulation).
+    bstate:
+      options.bstate_ref === undefined
+        ? { render: ({ auxref }) => join(basisStateDir, String(auxref)) }
+        : template('bstate_ref', options.bstate_ref, ['auxref', 'bstate']),
+    istate: template('istate_ref', options.istate_ref, ['istate', 'bstate', 'auxref', 'iter_created']),
   };
   const logsDir = resolve(ctx.simRoot, options.logs);
   await mkdir(logsDir, { recursive: true });
+  const segmentLog = options.segment_log === undefined ? undefined : template('segment_log', options.segment_log, ['iter', 'seg']);
+  const sourcedAndSet = await scriptEnvironment(ctx.simRoot, options, logsDir, file);
+  const userEnv = { ...sourcedAndSet, PATH: scriptPath(sourcedAndSet.PATH ?? process.env.PATH) };
   const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file, ctx.node);
   const starter = await createScriptStarter(options.launcher, file);
-  return new ExecutablePropagator(ctx, options, runseg, getPcoord, refs, logsDir, await ReturnFileDir.create(), staging, starter);
+  return new ExecutablePropagator(ctx, options, {
+    runseg,
+    getPcoord,
+    refs,
+    segmentLog,
+    logsDir,
+    userEnv,
+    returnDir: await ReturnFileDir.create(),
+    staging,
+    starter,
+  });
+}
+
+/** What the propagator works with, resolved from its options. */
+interface Resolved {
+  /** Absolute paths of the scripts. */
+  runseg: string;
+  getPcoord?: string;
+  refs: RefTemplates;
+  /** Each segment's log; default `<logsDir>/iter_NNNNNN_seg_NNNNNN.log`. */
+  segmentLog?: RefTemplate;
+  logsDir: string;
+  /**
+   * The sourced env.sh's variables, then `env`, and PATH with this installation's bin/ first: what every script
+   * gets besides its WEST_* variables.
+   */
+  userEnv: Record<string, string>;
+  returnDir: ReturnFileDir;
+  staging?: SegmentStaging;
+  starter: ScriptStarter;
 }
 
 class ExecutablePropagator implements Propagator {
+  private readonly runseg: string;
+  private readonly getPcoord?: string;
+  private readonly refs: RefTemplates;
+  private readonly segmentLog?: RefTemplate;
+  private readonly logsDir: string;
   private readonly userEnv: Record<string, string>;
+  private readonly returnDir: ReturnFileDir;
+  private readonly staging?: SegmentStaging;
+  private readonly starter: ScriptStarter;
+  /** Directories of segment logs known to exist (segment_log may put each iteration in a folder of its own). */
+  private readonly logDirs = new Set<string>();
   private model?: Promise<ProgressCoordinate>;
   /** Process groups of the scripts running now. */
   private readonly running = new Set<number>();
@@ -80,15 +113,20 @@ class ExecutablePropagator implements Propagator {
   constructor(
     private readonly ctx: PropagatorContext,
     private readonly options: ExecutableOptions,
-    private readonly runseg: string,
-    private readonly getPcoord: string | undefined,
-    private readonly refs: RefTemplates,
-    private readonly logsDir: string,
-    private readonly returnDir: ReturnFileDir,
-    private readonly staging: SegmentStaging | undefined,
-    private readonly starter: ScriptStarter,
+    resolved: Resolved,
   ) {
-    this.userEnv = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
+    ({
+      runseg: this.runseg,
+      getPcoord: this.getPcoord,
+      refs: this.refs,
+      segmentLog: this.segmentLog,
+      logsDir: this.logsDir,
+      userEnv: this.userEnv,
+      returnDir: this.returnDir,
+      staging: this.staging,
+      starter: this.starter,
+    } = resolved);
+    this.logDirs.add(this.logsDir);
   }
 
   async propagate(task: SegmentTask, signal?: AbortSignal, slot = 0): Promise<SegmentResult> {
@@ -122,16 +160,15 @@ class ExecutablePropagator implements Propagator {
     await freshDirectory(place.dataRef);
     const returns = this.returnDir.files(`iter${sixDigits(iteration, 'iteration')}-seg${sixDigits(segId, 'segment id')}`, this.options.datasets);
     const rng = new Random(this.ctx.seed, iteration, Stream.segmentSeeds, segId);
-    const logStem = join(this.logsDir, `iter_${sixDigits(iteration, 'iteration')}_seg_${sixDigits(segId, 'segment id')}`);
-    const logPath = `${logStem}.log`;
+    const logPath = await this.segmentLogPath(iteration, segId, task.attempt);
+    const logStem = logPath.replace(/\.log(\.\d+)?$/, '');
     const outcome = await this.runScript(
       this.runseg,
       slot,
       {
         file: this.staging?.script(this.runseg) ?? this.runseg,
         cwd: place.dataRef,
-        // WM_PROCESS_INDEX as WESTPA's work managers set it: runseg.sh pins a GPU with it.
-        env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, WM_PROCESS_INDEX: String(slot) },
+        env: { ...this.userEnv, ...randomEnv(rng), ...this.staging?.env, ...place.env, ...returns.env, ...this.slotEnv(slot) },
         logPath,
         signal,
       },
@@ -174,6 +211,19 @@ class ExecutablePropagator implements Propagator {
     return pcoord;
   }
 
+  /** Every attempt's output is kept: the log, then `<log>.1`, `<log>.2` for retries; an error names the last one's. */
+  private async segmentLogPath(iteration: number, segId: number, attempt = 0): Promise<string> {
+    const suffix = attempt ? `.${attempt}` : '';
+    if (!this.segmentLog) return join(this.logsDir, `iter_${sixDigits(iteration, 'iteration')}_seg_${sixDigits(segId, 'segment id')}.log${suffix}`);
+    const path = this.segmentLog.render({ iter: iteration, seg: segId });
+    const dir = dirname(path);
+    if (!this.logDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.logDirs.add(dir);
+    }
+    return `${path}${suffix}`;
+  }
+
   /**
    * Embeds every frame of each file with the configured model in one encoder call, expecting `rows` frames in
    * each; `context` names the segment or state a file belongs to.
@@ -182,7 +232,7 @@ class ExecutablePropagator implements Propagator {
     const { ndim } = this.ctx.pcoord;
     const model = await this.progressCoordinate();
     if (model.ndim !== ndim) {
-      throw new WeError(`${files[0].context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, files[0].path);
+      throw new PermanentError(`${files[0].context}: the progress-coordinate model gives ${model.ndim} dimensions, expected pcoord ndim ${ndim}`, files[0].path);
     }
     const points = await model.fromFiles(files.map((f) => f.path));
     points.forEach((p, i) => {
@@ -270,9 +320,15 @@ class ExecutablePropagator implements Propagator {
     return outcome;
   }
 
+  /** WM_PROCESS_INDEX as WESTPA's work managers set it (runseg.sh pins a GPU with it), and the slot's GPU if given. */
+  private slotEnv(slot: number): Record<string, string> {
+    const gpu = this.ctx.gpus?.[slot];
+    return { WM_PROCESS_INDEX: String(slot), ...(gpu === undefined ? {} : { CUDA_VISIBLE_DEVICES: gpu }) };
+  }
+
   /** With staging, gathers the node's durable iterations to the shared file system. */
-  async iterationsDurable(nextIteration: number): Promise<void> {
-    await this.staging?.settle(nextIteration);
+  async iterationsDurable(nextIteration: number, acceptedHere?: AcceptedHere): Promise<void> {
+    await this.staging?.settle(nextIteration, acceptedHere);
   }
 
   async close(): Promise<void> {

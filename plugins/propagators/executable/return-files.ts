@@ -5,9 +5,10 @@
  * which dominate the cost of a trivial segment.
  */
 import { constants, unlinkSync } from 'node:fs';
-import { access, copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { currentProcess, hasEnded } from '../../../core/process-identity.js';
 
 export interface ReturnFiles {
   /** Dataset name -> file; always has `pcoord`. */
@@ -24,6 +25,8 @@ export function returnVariable(name: string): string {
 }
 
 const SHARED_MEMORY = '/dev/shm';
+/** `we-returns-<pid>-<start ticks>-XXXXXX`: which engine made it, so that another can tell it was abandoned. */
+const PREFIX = 'we-returns-';
 
 async function isWritableDirectory(path: string): Promise<boolean> {
   try {
@@ -45,7 +48,9 @@ export class ReturnFileDir {
    */
   static async create(): Promise<ReturnFileDir> {
     const base = (await isWritableDirectory(SHARED_MEMORY)) ? SHARED_MEMORY : tmpdir();
-    return new ReturnFileDir(await mkdtemp(join(base, 'we-returns-')));
+    await removeAbandoned(base);
+    const me = currentProcess();
+    return new ReturnFileDir(await mkdtemp(join(base, `${PREFIX}${me.pid}-${me.startTicks ?? 0}-`)));
   }
 
   /** `tag` (e.g. iter000003-seg000007) makes files kept after a failed read recognisable. */
@@ -82,5 +87,15 @@ export class ReturnFileDir {
 
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Return-file directories of engines that have ended without removing them (killed with SIGKILL). */
+async function removeAbandoned(base: string): Promise<void> {
+  for (const name of await readdir(base)) {
+    const made = /^we-returns-(\d+)-(\d+)-/.exec(name);
+    if (made && hasEnded({ host: hostname(), pid: Number(made[1]), startTicks: Number(made[2]) || undefined })) {
+      await rm(join(base, name), { recursive: true, force: true });
+    }
   }
 }

@@ -14,6 +14,8 @@ export interface ScriptStarter {
 export async function createScriptStarter(launcher: string, file: string): Promise<ScriptStarter> {
   if (launcher === 'none') return { run: (spec) => spawnInProcess(spec), close() {} };
   const launchers = new Map<number, Promise<ScriptLauncher>>();
+  // A script asked for after close would start a launcher nothing closes, keeping the engine alive.
+  let closed = false;
   const start = () =>
     ScriptLauncher.start(launcher).catch((err: unknown) => {
       if (!(err instanceof LauncherStartError)) throw err;
@@ -27,6 +29,7 @@ export async function createScriptStarter(launcher: string, file: string): Promi
     });
   // A slot runs one segment at a time, so a launcher that died (killed, out of memory) is replaced only once.
   const forSlot = async (slot: number): Promise<ScriptLauncher> => {
+    if (closed) throw new Error('the script launchers are closed');
     const current = launchers.get(slot);
     if (current && (await current).alive) return current;
     const started = start();
@@ -38,6 +41,7 @@ export async function createScriptStarter(launcher: string, file: string): Promi
   return {
     run: async (spec, slot) => (await forSlot(slot)).run(spec),
     close() {
+      closed = true;
       for (const started of launchers.values()) void started.then((l) => l.close(), () => {});
     },
   };

@@ -3,10 +3,13 @@ import { WeError } from '../../../core/errors.js';
 import type { SegmentTask } from '../../../core/plugins.js';
 import type { RefTemplate } from './data-ref.js';
 
+/** A data ref for given field values (an absolute path). */
+export type DataRef = Pick<RefTemplate, 'render'>;
+
 export interface RefTemplates {
-  segment: RefTemplate;
-  bstate: RefTemplate;
-  istate: RefTemplate;
+  segment: DataRef;
+  bstate: DataRef;
+  istate: DataRef;
 }
 
 export interface SegmentPlace {
@@ -45,7 +48,7 @@ export function segmentEnv(task: SegmentTask, index: number, simRoot: string, re
       `iteration ${iteration}, segment ${segId}: starts from initial state ${istateId}, which the task does not describe`,
     );
   }
-  const fields = { istate: istateId, bstate: istate.basisStateId, auxref: istate.auxref };
+  const fields = { istate: istateId, bstate: istate.basisStateId, auxref: istate.auxref, iter_created: istate.iterCreated };
   const bstateRef = refs.bstate.render(fields);
   env.WEST_CURRENT_SEG_INITPOINT_TYPE = 'SEG_INITPOINT_NEWTRAJ';
   env.WEST_BSTATE_ID = String(istate.basisStateId);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, isAbsolute, relative } from 'node:path';
 import { configError } from '../../../core/config/config-error.js';
 import { WeError } from '../../../core/errors.js';
+import type { AcceptedHere } from '../../../core/plugins.js';
 import { NodeLocalStaging } from '../../staging/node-local.js';
 import { expandPath } from './data-ref.js';
 import { OPTIONS_FIELD, type ExecutableOptions } from './options.js';
@@ -90,13 +91,18 @@ export class SegmentStaging {
 
   /**
    * Every iteration before `nextIteration` is durable: gather those still on the node (left by a run that
-   * was stopped before it could gather). Local iterations from `nextIteration` on were interrupted and will be
-   * redone, so their partial outputs go.
+   * was stopped before it could gather). On one node, local iterations from `nextIteration` on were
+   * interrupted and will be redone, so their partial outputs go. When nodes share the run (`acceptedHere`),
+   * only the segments accepted from this node are gathered (a segment that another node ran again after this
+   * one was lost is not this node's), and later iterations stay: their finished segments are reused.
    */
-  async settle(nextIteration: number): Promise<void> {
+  async settle(nextIteration: number, acceptedHere?: AcceptedHere): Promise<void> {
     for (const iteration of await this.staging.localIterations()) {
-      if (iteration < nextIteration) await this.staging.gatherIteration(iteration, this.nodeName);
-      else await this.staging.discardIteration(iteration);
+      if (iteration < nextIteration) {
+        await this.staging.gatherIteration(iteration, this.nodeName, acceptedHere && (await acceptedHere(iteration)));
+      } else if (!acceptedHere) {
+        await this.staging.discardIteration(iteration);
+      }
     }
   }
 

@@ -4,22 +4,12 @@
  * with x <- x - (σ²/2) V'(x) + N(0, σ²) and a reflecting wall. Vectorised over a whole task of segments.
  * Each segment draws from its own stream (seed, iteration, segment), so a redone iteration is identical.
  */
-import { z } from 'zod';
 import type { Propagator, PropagatorContext, SegmentResult, SegmentTask } from '../../../core/plugins.js';
 import { Random, Stream } from '../../../core/random.js';
 import { parsePluginOptions } from '../../options.js';
+import { odldOptions, type OdldParameters } from './options.js';
 
-const OdldOptions = z
-  .object({
-    A: z.number().positive().default(2),
-    B: z.number().default(10),
-    C: z.number().positive().default(0.5),
-    x0: z.number().default(1),
-    sigma_squared: z.number().positive().default(0.001),
-    reflect_at: z.number().nullable().default(10),
-  })
-  .strict();
-export type OdldParameters = z.infer<typeof OdldOptions>;
+export type { OdldParameters } from './options.js';
 
 /** One ODLD step from x with gaussian deviate `noise` (already scaled by σ). */
 export function odldStep(x: number, noise: number, p: OdldParameters): number {
@@ -74,5 +64,5 @@ export class OdldPropagator implements Propagator {
 }
 
 export async function createOdldPropagator(ctx: PropagatorContext, options: Record<string, unknown>): Promise<Propagator> {
-  return new OdldPropagator(ctx, parsePluginOptions(OdldOptions, options, ctx.configFile, 'propagator.options'));
+  return new OdldPropagator(ctx, parsePluginOptions(odldOptions, options, ctx.configFile, 'propagator.options'));
 }

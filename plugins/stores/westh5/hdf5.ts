@@ -15,6 +15,25 @@ export async function loadHdf5(): Promise<void> {
   await h5wasm.ready;
 }
 
+const VERSION_INFO = Buffer.from('HDF5 library version: ');
+
+/**
+ * The version of the HDF5 library h5wasm was compiled from, as the library states it in its H5_lib_vers_info_g
+ * string (h5wasm does not export H5get_libversion); the string sits in the WebAssembly module's memory.
+ */
+export async function hdf5LibraryVersion(): Promise<string> {
+  await loadHdf5();
+  const heap = Module.HEAPU8;
+  const memory = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+  // The first occurrence may be the printf format HDF5 prints its error stacks with ("%d.%d.%d%s%s").
+  for (let at = memory.indexOf(VERSION_INFO); at >= 0; at = memory.indexOf(VERSION_INFO, at + 1)) {
+    const start = at + VERSION_INFO.length;
+    const text = memory.subarray(start, memory.indexOf(0, start)).toString('latin1');
+    if (/^\d+\.\d+\.\d+/.test(text)) return text;
+  }
+  throw new Error('HDF5 library version string not found in h5wasm');
+}
+
 let throwingDepth = 0;
 
 /** HDF5's error stack, reduced to its innermost message ("truncated file: eof = …"). */
