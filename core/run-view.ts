@@ -17,6 +17,9 @@ export interface IterationSegments {
   endpointType: Uint8Array;
   /** Per segment: the target state (index into RunView.targetStates) it was recycled into, or -1. */
   recycledInto: Int32Array;
+  /** Seconds each segment's propagation took, wall-clock and CPU, as the run recorded them (seg_index). */
+  walltime: Float64Array;
+  cputime: Float64Array;
 }
 
 /** Which timepoints of each segment's pcoord to read. */

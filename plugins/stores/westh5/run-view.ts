@@ -144,11 +144,17 @@ class WestH5RunView implements RunView {
 
   segments(n: number): IterationSegments {
     this.checkIteration(n);
-    const { weight, parent, endpoint, newWeights } = this.read(`reading iteration ${n}`, (file) => {
-      const [weight, parent, endpoint] = readMembers(file, `${iterationPath(n)}/${ITER.segIndex}`, ['weight', 'parent_id', 'endpoint_type']);
+    const { weight, parent, endpoint, walltime, cputime, newWeights } = this.read(`reading iteration ${n}`, (file) => {
+      const [weight, parent, endpoint, walltime, cputime] = readMembers(file, `${iterationPath(n)}/${ITER.segIndex}`, [
+        'weight',
+        'parent_id',
+        'endpoint_type',
+        'walltime',
+        'cputime',
+      ]);
       const index = `${iterationPath(n + 1)}/${ITER.newWeights}/${NEW_WEIGHTS.index}`;
       const [prevSegId, targetId] = hasObject(file, index) ? readMembers(file, index, ['prev_seg_id', 'target_state_id']) : [];
-      return { weight, parent, endpoint, newWeights: prevSegId && targetId ? { prevSegId, targetId } : undefined };
+      return { weight, parent, endpoint, walltime, cputime, newWeights: prevSegId && targetId ? { prevSegId, targetId } : undefined };
     });
     const endpointType = Uint8Array.from(endpoint);
     return {
@@ -158,6 +164,8 @@ class WestH5RunView implements RunView {
       parentId: Int32Array.from(parent),
       endpointType,
       recycledInto: recycledTargets(n, endpointType, newWeights, this.targetStates.length, this.source),
+      walltime,
+      cputime,
     };
   }
 
