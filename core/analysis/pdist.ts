@@ -41,7 +41,8 @@ export interface PdistOptions extends Partial<IterationRange> {
 
 const DEFAULT_BINS = 100;
 
-function checkedDims(dims: number[] | undefined, ndim: number, source: string): number[] {
+/** The chosen pcoord dimensions (default: all), each existing and listed once; WeError naming --dims otherwise. */
+export function checkedDims(dims: number[] | undefined, ndim: number, source: string): number[] {
   const chosen = dims ?? Array.from({ length: ndim }, (_, d) => d);
   if (chosen.length === 0) throw new WeError('no dimension chosen', '--dims');
   for (const d of chosen) {
