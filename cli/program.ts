@@ -14,6 +14,8 @@ import { newCommand } from './commands/new.js';
 import { pcoordCommand } from './commands/pcoord.js';
 import { kineticsCommand } from './commands/kinetics.js';
 import { pdistCommand } from './commands/pdist.js';
+import { plotCommand } from './commands/plot.js';
+import { reportCommand } from './commands/report.js';
 import { traceCommand } from './commands/trace.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -41,6 +43,8 @@ const COMMANDS: readonly (() => CommandUnknownOpts)[] = [
   newCommand,
   importCommand,
   completionCommand,
+  plotCommand,
+  reportCommand,
 ];
 
 function packageVersion(): string {
