@@ -17,6 +17,8 @@ for tool in /usr/sbin/munged:munge /usr/sbin/slurmctld:slurmctld /usr/sbin/slurm
 done
 # zsh: the completion test asks a real zsh to complete (`we completion zsh`).
 command -v zsh >/dev/null || need+=(zsh)
+# Chromium for the test that opens `we report`'s HTML in a real browser (driven by playwright-core).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing Debian packages: ${need[*]} (run as root or: sudo apt-get install ${need[*]})" >&2

@@ -65,11 +65,11 @@ export function runFigures(runView: RunView, options: RunFiguresOptions): RunFig
   const view = cachedRunView(runView);
   const { range, window, labels } = options;
   const { source } = options;
-  const dims = checkedDims(options.dims, view.pcoord.ndim, source);
+  const dims = checkedDims(options.dims, view.pcoord.ndim, runView.source);
   const bins = { kind: 'counts' as const, counts: [options.bins] };
   const result: RunFigures = { figures: [], skipped: [] };
   const skip = (id: FigureId, reason: string) => {
-    if (options.named) throw new WeError(`cannot draw the ${id} figure: ${reason}`, source);
+    if (options.named) throw new WeError(`cannot draw the ${id} figure: ${reason}`, runView.source);
     result.skipped.push({ id, reason });
   };
   const want = new Set(options.figures);
