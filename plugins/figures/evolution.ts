@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Pdist } from '../../core/analysis/pdist.js';
 import { negLogP } from '../../core/analysis/neg-log-p.js';
-import { CONFIG, HEIGHT, SCHEMA, WIDTH, madeBy, short, zoom } from './figure.js';
+import { CONFIG, ITERATION_AXIS, HEIGHT, SCHEMA, WIDTH, madeBy, short, zoom } from './figure.js';
 
 export interface EvolutionInput {
   /** A one-axis distribution, iterations first … last. */
@@ -54,7 +54,7 @@ export function evolutionSpec({ pdist, label, targets, source, name }: Evolution
         encoding: {
           x: { field: 'x_lo', type: 'quantitative', title: label, scale: { domain: xDomain, zero: false, nice: false } },
           x2: { field: 'x_hi' },
-          y: { field: 'iter_lo', type: 'quantitative', title: 'iteration', scale: { domain: [first - 0.5, last + 0.5], nice: false, zero: false } },
+          y: { field: 'iter_lo', type: 'quantitative', title: 'iteration', axis: ITERATION_AXIS, scale: { domain: [first - 0.5, last + 0.5], nice: false, zero: false } },
           y2: { field: 'iter_hi' },
           color: { field: 'neg_ln_p', type: 'quantitative', title: ['−ln P', '(kT)'], scale: { scheme: 'viridis', domainMin: 0 } },
           tooltip: [

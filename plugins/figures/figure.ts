@@ -35,6 +35,9 @@ export const CONFIG = {
   view: { stroke: '#bbb' },
 };
 
+/** Iterations are whole numbers: no tick between two of them. */
+export const ITERATION_AXIS = { tickMinStep: 1, format: 'd' };
+
 /** Drag to pan, wheel to zoom (in `we report`; a PNG shows the full extent). Names must be unique per figure. */
 export function zoom(name: string) {
   return { name, select: 'interval' as const, bind: 'scales' as const };

@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Kinetics } from '../../core/analysis/kinetics.js';
 import type { IterationRange } from '../../core/analysis/iteration-range.js';
-import { CONFIG, PANEL_HEIGHT, SCHEMA, WIDTH, madeBy, short, zoom } from './figure.js';
+import { CONFIG, ITERATION_AXIS, PANEL_HEIGHT, SCHEMA, WIDTH, madeBy, short, zoom } from './figure.js';
 
 export interface FluxInput {
   kinetics: Kinetics;
@@ -39,7 +39,7 @@ export function fluxSpec({ kinetics, range, tauSeconds, source, name }: FluxInpu
     })),
   );
   const level = `${Math.round(100 * (1 - mcbs.alpha))}%`;
-  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { domain, nice: false } };
+  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', axis: ITERATION_AXIS, scale: { domain, nice: false } };
   const color = { field: 'target', type: 'nominal' as const, title: 'target state' };
   const summary = kinetics.targets.map((t) => {
     const f = (v: number) => (v / perRate).toExponential(2);

@@ -8,7 +8,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { IterationSeries } from '../../core/analysis/iteration-series.js';
-import { CONFIG, PANEL_HEIGHT, SCHEMA, WIDTH, madeBy, short, zoom } from './figure.js';
+import { CONFIG, ITERATION_AXIS, PANEL_HEIGHT, SCHEMA, WIDTH, madeBy, short, zoom } from './figure.js';
 
 export interface TimingInput {
   series: IterationSeries;
@@ -28,7 +28,7 @@ export function timingSpec({ series, slots, source, name }: TimingInput): TopLev
     { iteration, part: WALL_PARTS[2], seconds: short(series.meanSegment[k]) },
   ]).flat();
   const perIteration = Array.from(iterations, (iteration, k) => ({ iteration, cpu_seconds: short(series.cputime[k]), concurrency: short(series.concurrency[k]) }));
-  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { domain: [iterations[0], iterations[iterations.length - 1]], nice: false } };
+  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', axis: ITERATION_AXIS, scale: { domain: [iterations[0], iterations[iterations.length - 1]], nice: false } };
   const line = { type: 'line' as const, point: { size: 12 }, strokeWidth: 1.2, clip: true };
   return {
     $schema: SCHEMA,
@@ -63,7 +63,7 @@ export function timingSpec({ series, slots, source, name }: TimingInput): TopLev
         height: PANEL_HEIGHT,
         data: { values: perIteration },
         params: [zoom('cpu_zoom')],
-        mark: { ...line, color: '#8c564b' },
+        mark: { ...line, color: '#8c564b', point: { size: 12, color: '#8c564b' } },
         encoding: {
           x,
           y: { field: 'cpu_seconds', type: 'quantitative', title: ['CPU time of all', 'segments (s)'] },
@@ -80,7 +80,7 @@ export function timingSpec({ series, slots, source, name }: TimingInput): TopLev
         layer: [
           {
             params: [zoom('concurrency_zoom')],
-            mark: { ...line, color: '#2ca02c' },
+            mark: { ...line, color: '#2ca02c', point: { size: 12, color: '#2ca02c' } },
             encoding: {
               x,
               y: { field: 'concurrency', type: 'quantitative', title: ['segments running', 'at once (mean)'] },

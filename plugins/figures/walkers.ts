@@ -1,7 +1,7 @@
 /** Walkers per iteration and, where the run's bins are known, the bins they occupy at the iteration's start. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { IterationSeries } from '../../core/analysis/iteration-series.js';
-import { CONFIG, PANEL_HEIGHT, SCHEMA, WIDTH, madeBy, zoom } from './figure.js';
+import { CONFIG, ITERATION_AXIS, PANEL_HEIGHT, SCHEMA, WIDTH, madeBy, zoom } from './figure.js';
 
 export interface WalkersInput {
   series: IterationSeries;
@@ -14,7 +14,7 @@ export interface WalkersInput {
 export function walkersSpec({ series, nbins, source, name }: WalkersInput): TopLevelSpec {
   const { iterations, walkers, occupiedBins } = series;
   const values = Array.from(iterations, (iteration, k) => ({ iteration, walkers: walkers[k], ...(occupiedBins ? { occupied_bins: occupiedBins[k] } : {}) }));
-  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { domain: [iterations[0], iterations[iterations.length - 1]], nice: false } };
+  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', axis: ITERATION_AXIS, scale: { domain: [iterations[0], iterations[iterations.length - 1]], nice: false } };
   const panel = (field: string, title: string[], param: string) => ({
     width: WIDTH,
     height: PANEL_HEIGHT,
