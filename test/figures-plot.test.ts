@@ -107,11 +107,16 @@ describe('we plot', () => {
     const final = rates[rates.length - 1];
     expect(final.ci_lbound).toBeLessThanOrEqual(final.rate);
     expect(final.ci_ubound).toBeGreaterThanOrEqual(final.rate);
-    // the same estimate as we kinetics gives for the whole window
-    const kinetics = await we(['kinetics', '-W', 'west.h5', '--tau', '10ps', '--no-hamsm', '--json'], dir);
-    const direct = (JSON.parse(kinetics.stdout) as { targets: { direct: { per_second: { expected: number; ci_lbound: number } } }[] }).targets[0].direct.per_second;
-    expect(final.rate / direct.expected).toBeCloseTo(1, 5);
-    expect(final.ci_lbound / direct.ci_lbound).toBeCloseTo(1, 5);
+    // the same cumulative evolution as we kinetics computes (one point per iteration for a 20-iteration window)
+    const kinetics = await we(['kinetics', '-W', 'west.h5', '--no-hamsm', '--evolution', 'cumulative', '--step-iter', '1', '--json'], dir);
+    expect(kinetics.exitCode, kinetics.all).toBe(0);
+    const evolution = (JSON.parse(kinetics.stdout) as { targets: { evolution: { iter_stop: number; expected: number; ci_lbound: number; ci_ubound: number }[] }[] }).targets[0].evolution;
+    expect(rates.map((r) => r.iteration)).toEqual(evolution.map((p) => p.iter_stop - 1));
+    rates.forEach((r, k) => {
+      for (const [ours, theirs] of [[r.rate, evolution[k].expected], [r.ci_lbound, evolution[k].ci_lbound], [r.ci_ubound, evolution[k].ci_ubound]]) {
+        expect(Math.abs(ours * 10e-12 - theirs)).toBeLessThanOrEqual(1e-5 * Math.abs(theirs));
+      }
+    });
     // without we.yaml the bins are unknown: walkers only
     const bareWalkers = JSON.parse(readFileSync(join(dir, 'bare', 'walkers.vl.json'), 'utf8')) as { vconcat: unknown[] };
     expect(bareWalkers.vconcat).toHaveLength(1);
