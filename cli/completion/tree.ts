@@ -1,7 +1,8 @@
 /**
  * What shell completion needs to know of the command tree, read from commander's declarations so that the
  * scripts never drift from the commands. A value or argument completes as a path when its placeholder is
- * `<file>`, `<file...>` or `<dir>`, and from its choices when it declares some.
+ * `<file>`, `<file...>` or `<dir>` (also as one alternative, `<name|dir>`), and from its choices when it
+ * declares some.
  */
 import type { Argument, CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 
@@ -43,7 +44,8 @@ export interface CompletionTree {
 
 function kindOf(label: string, choices: readonly string[] | undefined): ValueKind {
   if (choices) return { kind: 'choices', choices, label };
-  if (label === 'file' || label === 'dir') return { kind: label, label };
+  const alternatives = label.split('|');
+  for (const path of ['file', 'dir'] as const) if (alternatives.includes(path)) return { kind: path, label };
   return { kind: 'text', label };
 }
 

@@ -2,7 +2,8 @@
  * A RunView that keeps what it has read, for callers that run several analyses over the same iterations (all the
  * figures of a run: three histograms, the flux, the bins, the haMSM): each iteration is then read from the file
  * once. Segments are always kept (tens of bytes a walker); pcoords up to a byte budget, and the first or last
- * points of an iteration whose full pcoord is kept are taken from it.
+ * points of an iteration whose full pcoord is kept are taken from it. Callers' `reuse` buffers are not used:
+ * what is kept must not be overwritten by a later read.
  */
 import type { IterationSegments, PcoordRows, RunView } from '../run-view.js';
 import type { PcoordArray } from '../types.js';
@@ -23,7 +24,7 @@ export function cachedRunView(view: RunView, pcoordBytes = DEFAULT_PCOORD_BYTES)
   const pcoords = new Map<string, PcoordArray>();
   let kept = 0;
   const { len, ndim } = view.pcoord;
-  const derived: Record<Exclude<PcoordRows, 'all'>, number[]> = { first: [0], last: [len - 1], 'first-last': [0, len - 1] };
+  const derived: Record<Exclude<PcoordRows, 'all'>, number[]> = { first: [0], last: [len - 1] };
   return {
     source: view.source,
     lastIteration: view.lastIteration,
@@ -47,6 +48,9 @@ export function cachedRunView(view: RunView, pcoordBytes = DEFAULT_PCOORD_BYTES)
         kept += read.byteLength;
       }
       return read;
+    },
+    weights(n) {
+      return segments.get(n)?.weight ?? view.weights(n);
     },
     initialState: (id) => view.initialState(id),
     timings: () => view.timings(),
