@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { plot } from '../cli/actions/plot.js';
-import { withRunFigures } from '../cli/figure-options.js';
+import { withRunFigures } from '../cli/run-figures.js';
 import { renderSvg, svgToPng } from '../plugins/figures/render.js';
 import { Random } from '../core/random.js';
 import type { IterationRecord, RunDefinition } from '../core/plugins.js';

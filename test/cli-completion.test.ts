@@ -59,7 +59,7 @@ const CASES: [line: string, offered: string[]][] = [
   ['we run --max-iter 5 --con', ['--config']],
   ['we pcoord --format ', ['csv', 'npy', 'text', 'tsv']],
   ['we pcoord --model mo', ['models']],
-  ['we help tr', ['truncate']],
+  ['we help tr', ['trace', 'truncate']],
   ['we completion ', ['bash', 'zsh']],
   ['we init --config we.', ['we.yaml']],
 ];

@@ -37,7 +37,7 @@ async function checkSpec(path: string): Promise<TopLevelSpec> {
 function checkPng(path: string, share: number): void {
   const png = readPng(path);
   expect(png.width, path).toBeGreaterThan(1000);
-  expect(png.height, path).toBeGreaterThan(600);
+  expect(png.height, path).toBeGreaterThan(400);
   expect(png.coloured / (png.width * png.height), path).toBeGreaterThan(share);
 }
 

@@ -6,7 +6,8 @@ import { WeError, failureReason } from '../../core/errors.js';
 import { renderPng, renderSvg, svgToPng } from '../../plugins/figures/render.js';
 import { writeFileAtomic } from '../../plugins/staging/atomic-file.js';
 import type { AnalysisSource } from '../analysis-run.js';
-import { withRunFigures, type FigureFlags } from '../figure-options.js';
+import type { FigureFlags } from '../figure-options.js';
+import { withRunFigures } from '../run-figures.js';
 
 export async function plot(source: AnalysisSource, outputDir: string, flags: FigureFlags): Promise<void> {
   const result = await withRunFigures(source, flags, (_run, _settings, figures) => figures);

@@ -7,7 +7,8 @@ import { reportSummary } from '../../plugins/figures/report-summary.js';
 import { browserRuntimes } from '../../plugins/figures/runtimes.js';
 import { writeFileAtomic } from '../../plugins/staging/atomic-file.js';
 import type { AnalysisSource } from '../analysis-run.js';
-import { withRunFigures, type FigureFlags } from '../figure-options.js';
+import type { FigureFlags } from '../figure-options.js';
+import { withRunFigures } from '../run-figures.js';
 
 export async function report(source: AnalysisSource, output: string, flags: FigureFlags): Promise<void> {
   const content = await withRunFigures(source, flags, async (run, settings, figures): Promise<ReportContent> => {

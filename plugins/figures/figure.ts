@@ -5,7 +5,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 
-export type FigureId = 'evolution' | 'distribution' | 'flux' | 'walkers' | 'timing';
+/** Every figure a run can give, in the order they are drawn. */
+export const FIGURE_IDS = ['evolution', 'distribution', 'flux', 'walkers', 'timing'] as const;
+
+export type FigureId = (typeof FIGURE_IDS)[number];
 
 export interface Figure {
   id: FigureId;

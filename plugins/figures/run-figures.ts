@@ -20,8 +20,6 @@ import { fluxSpec } from './flux.js';
 import { timingSpec } from './timing.js';
 import { walkersSpec } from './walkers.js';
 
-export const FIGURE_IDS: readonly FigureId[] = ['evolution', 'distribution', 'flux', 'walkers', 'timing'];
-
 export interface RunFiguresOptions {
   /** Which figures; `named` makes one the run cannot give an error instead of a skip. */
   figures: readonly FigureId[];
