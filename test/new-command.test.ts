@@ -12,7 +12,12 @@ describe('we new --from', () => {
     expect(made.stdout).toBe(`wrote sim/ from ${join(repoRoot, 'examples/go-chignolin')}\nnext: cd sim && we init && we run`);
     const sim = join(parent, 'sim');
     expect(readdirSync(sim).sort()).toEqual(['README.md', 'TSTATE', 'make-tstate.sh', 'native.pdb', 'runseg.sh', 'we.yaml']);
-    expect(readFileSync(join(sim, 'we.yaml'), 'utf8')).toBe(readFileSync(join(repoRoot, 'examples/go-chignolin/we.yaml'), 'utf8'));
+    // Only the editor's schema comment changes: it names the installation's schema, which the copy does not carry.
+    const schema = join(repoRoot, 'schema/we-yaml.schema.json');
+    expect(readFileSync(join(sim, 'we.yaml'), 'utf8')).toBe(
+      readFileSync(join(repoRoot, 'examples/go-chignolin/we.yaml'), 'utf8').replace('$schema=../../schema/we-yaml.schema.json', `$schema=${schema}`),
+    );
+    expect(existsSync(schema)).toBe(true);
     const init = await we(['init'], sim);
     expect(init.exitCode, init.all).toBe(0);
     expect(init.stdout).toMatch(/4 basis state\(s\), iteration 1 with 16 walkers/);

@@ -1,6 +1,7 @@
 /**
  * A simulation directory copied to start a new one: its configuration and scripts without a run's outputs, and
- * every relative path in we.yaml that would point elsewhere from the new place made absolute.
+ * every relative path in we.yaml that would point elsewhere from the new place made absolute (the editor's
+ * schema comment too, so completion in an editor keeps working in the copy).
  */
 import { existsSync } from 'node:fs';
 import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -39,13 +40,25 @@ function relativePath(value: string): boolean {
   return value !== '' && !isAbsolute(value) && !/^[$~]/.test(value);
 }
 
+/** An editor's schema comment (`# yaml-language-server: $schema=PATH`) whose relative PATH would leave the copy. */
+const SCHEMA_COMMENT = /^(#\s*yaml-language-server:\s*\$schema=)(\S+)/m;
+
+/** The schema comment pointed at the same file from the copy's place, when it was relative and outside `src`. */
+function rewriteSchemaComment(src: string, text: string): string {
+  return text.replace(SCHEMA_COMMENT, (line, prefix: string, path: string) => {
+    const target = resolve(src, path);
+    return relativePath(path) && !/^[a-z]+:/i.test(path) && outside(src, target) && existsSync(target) ? `${prefix}${target}` : line;
+  });
+}
+
 async function rewriteEscapingPaths(src: string, weYaml: string): Promise<Rewrite[]> {
   const text = await readFile(weYaml, 'utf8');
   const rewrites = stringValues(text).flatMap((v) => {
     const target = resolve(src, v.value);
     return relativePath(v.value) && outside(src, target) && existsSync(target) ? [{ ...v, to: target }] : [];
   });
-  if (rewrites.length > 0) await writeFile(weYaml, replaceValues(text, rewrites.map((r) => ({ range: r.range, value: r.to }))));
+  const rewritten = rewriteSchemaComment(src, replaceValues(text, rewrites.map((r) => ({ range: r.range, value: r.to }))));
+  if (rewritten !== text) await writeFile(weYaml, rewritten);
   return rewrites.map(({ field, value, to }) => ({ field, from: value, to }));
 }
 
