@@ -79,6 +79,14 @@ export interface SegmentResult {
   cputime: Float64Array;
   walltime: Float64Array;
   auxdata?: Record<string, { data: Float64Array; shape: number[] }>;
+  /**
+   * Present when the segments' outputs stay on the node that ran them until it gathers them (node-local staging
+   * in a run shared by several nodes). `kept`: the files the next iteration needs (restarts), already on the
+   * shared file system under names of this attempt; whoever accepts the result moves each `from` to `to` (paths
+   * relative to the simulation root) before counting it, so that an accepted result's restarts survive the loss
+   * of its node, and a late attempt's never replace them.
+   */
+  nodeOutputs?: { kept: { from: string; to: string }[] };
 }
 
 /** Basis states whose progress coordinate the propagator computes (WESTPA's get_pcoord), by basis state id. */
@@ -108,6 +116,11 @@ export interface PropagatorContext {
   node: string;
   /** The GPU of each slot, if the worker was given some: run scripts get CUDA_VISIBLE_DEVICES=gpus[slot]. */
   gpus?: readonly string[];
+  /**
+   * Other nodes run segments of the same iterations (a `we worker`): a segment's restarts must reach the shared
+   * file system before its result is returned (SegmentResult.nodeOutputs), not when its node gathers.
+   */
+  sharedWithNodes?: boolean;
   /** The configured progress-coordinate plugin, created on first use (once per worker). */
   progressCoordinate?: () => Promise<ProgressCoordinate>;
 }
@@ -217,8 +230,11 @@ export interface WorkManager {
   readonly broker?: string;
   /** Slot occupancy of the last `run` call. */
   lastOccupancy?(): SlotOccupancy | undefined;
-  /** Passes Propagator.iterationsDurable on to the propagators it runs tasks with (e.g. to gather node outputs). */
-  iterationsDurable?(nextIteration: number): Promise<void>;
+  /**
+   * Passes Propagator.iterationsDurable on to the propagators it runs tasks with (e.g. to gather node outputs).
+   * `final`: the run ends here; wait for what other nodes still have to gather, so the run's outputs are whole.
+   */
+  iterationsDurable?(nextIteration: number, final?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 /** What travels through Redis: exact round trips, and entries that are refused with a named error. */
 import { describe, expect, it } from 'vitest';
-import { decodeResult, decodeTask, encodeResult, encodeTask, MalformedEntryError, parseKind } from '../plugins/work-managers/redis/codec.js';
+import { BinaryWriter } from '../plugins/work-managers/redis/binary.js';
+import { decodeEntry, decodeRecord, decodeResult, decodeTask, encodeEntry, encodeRecord, encodeResult, encodeTask, MalformedEntryError } from '../plugins/work-managers/redis/codec.js';
 import { checkRedisUrl } from '../plugins/work-managers/redis/connection.js';
 import { repoRoot, we } from './helpers/cli.js';
 
@@ -20,30 +21,41 @@ const result = {
 };
 
 describe('Redis codec', () => {
-  it('round-trips tasks and results bit for bit', () => {
-    expect(decodeTask('propagate', encodeTask('propagate', task))).toEqual(task);
+  it('round-trips tasks, entries and results bit for bit', () => {
+    expect(decodeTask(encodeTask('propagate', task))).toEqual({ kind: 'propagate', task });
+    expect(decodeTask(encodeTask('basisPcoords', { basisStateIds: [0, 2] }))).toEqual({ kind: 'basisPcoords', task: { basisStateIds: [0, 2] } });
+    const entry = decodeEntry(encodeEntry(7, encodeTask('propagate', task)));
+    expect(entry.index).toBe(7);
+    expect(decodeTask(entry.task)).toEqual({ kind: 'propagate', task });
     const back = decodeResult('propagate', encodeResult('propagate', result), task, 3);
     expect(Buffer.from(back.pcoord.buffer).equals(Buffer.from(result.pcoord.buffer))).toBe(true);
     expect(back).toEqual(result);
+    const kept = { ...result, nodeOutputs: { kept: [{ from: 'traj_segs/.kept/a/seg.rst', to: 'traj_segs/000003/000004/seg.rst' }] } };
+    expect(decodeResult('propagate', encodeResult('propagate', kept), task, 3)).toEqual(kept);
     const basis = { basisStateIds: [0, 2], pcoord: Float64Array.of(1, 2, 3, 4) };
     expect(decodeResult('basisPcoords', encodeResult('basisPcoords', basis), { basisStateIds: [0, 2] }, 2)).toEqual(basis);
+    const record = decodeRecord(encodeRecord(9, 'error', 0.25, Buffer.from('boom')));
+    expect({ ...record, body: record.body.toString() }).toEqual({ index: 9, outcome: 'error', busy: 0.25, body: 'boom' });
   });
 
   it('refuses malformed and mismatched entries with MalformedEntryError naming the problem', () => {
-    const cases: [string, RegExp][] = [
-      ['not json', /result is not JSON/],
-      ['{"segIds":"AAAA"}', /result: pcoord: /],
+    const good = encodeResult('propagate', result);
+    const cases: [Buffer, RegExp][] = [
+      [Buffer.from('not binary'), /result: unknown task kind 110/],
+      [good.subarray(0, 20), /result pcoord.*needs \d+ byte\(s\), \d+ left/],
       [encodeResult('propagate', { ...result, segIds: Int32Array.of(4, 6) }), /result is for segments 4, 6, the task for 4, 5/],
       [encodeResult('propagate', { ...result, pcoord: new Float64Array(5) }), /result pcoord has 5 values, expected 6/],
       [encodeResult('propagate', { ...result, walltime: new Float64Array(1) }), /result walltime has 1 values, expected 2/],
-      [JSON.stringify({ ...JSON.parse(encodeResult('propagate', result)), extra: 1 }), /result: value: /],
+      [Buffer.concat([good, Buffer.of(0)]), /result: 1 byte\(s\) after its last field/],
+      [encodeResult('basisPcoords', { basisStateIds: [4, 5], pcoord: new Float64Array(6) }), /result is of kind basisPcoords, the task of kind propagate/],
     ];
-    for (const [text, message] of cases) {
-      expect(() => decodeResult('propagate', text, task, 3)).toThrow(MalformedEntryError);
-      expect(() => decodeResult('propagate', text, task, 3)).toThrow(message);
+    for (const [bytes, message] of cases) {
+      expect(() => decodeResult('propagate', bytes, task, 3)).toThrow(MalformedEntryError);
+      expect(() => decodeResult('propagate', bytes, task, 3)).toThrow(message);
     }
-    expect(() => parseKind('rm -rf /')).toThrow(/unknown task kind "rm -rf \/"/);
-    expect(() => decodeTask('propagate', '{"iteration":0}')).toThrow(MalformedEntryError);
+    expect(() => decodeTask(Buffer.of(9))).toThrow(/task: unknown task kind 9/);
+    expect(() => decodeTask(new BinaryWriter(5).u8(1).u32(0).finish())).toThrow(/task iteration: expected ≥ 1, got 0/);
+    expect(() => decodeRecord(encodeRecord(1, 'ok', 0, Buffer.alloc(0)).fill(2, 4, 5))).toThrow(/result outcome: expected 0 \(ok\) or 1 \(error\), got 2/);
   });
 });
 

@@ -43,7 +43,7 @@ export async function run(configPath: string, flags: RunFlags): Promise<number> 
         reporter.iterationEnd(summary, lastIteration, { walkers: journal.prepared.n, occupiedBins: journal.occupiedBins }, occupancy),
       onWarning: warnOnStderr,
     });
-    await ctx.iterationsDurable(outcome.journal.iteration);
+    await ctx.iterationsDurable(outcome.journal.iteration, true);
     reporter.done();
     console.log(`${outcome.state}: ${outcome.reason}; ${outcome.iterationsRun} iteration(s) run, next is ${outcome.journal.iteration}`);
     return outcome.state === 'stopped' && signalCode ? signalCode : 0;

@@ -1,4 +1,5 @@
 import { currentStatus, readStatus, statusPath } from '../../core/driver/status.js';
+import { readLostOutputs } from '../../plugins/staging/lost-outputs.js';
 import type { BrokerStatus } from '../../plugins/work-managers/redis/broker-status.js';
 import { loadRunConfig } from '../run-config.js';
 
@@ -10,8 +11,10 @@ export async function showStatus(configPath: string, json: boolean): Promise<voi
   const config = await loadRunConfig(configPath);
   const status = currentStatus(readStatus(statusPath(config.store.path)));
   const broker = status.broker ? await brokerRows(status.broker, config.file) : undefined;
+  const lost = await readLostOutputs(config.simRoot);
   if (json) {
-    console.log(JSON.stringify(broker ? { ...status, redis: broker.status ?? { error: broker.error } } : status, null, 2));
+    const shown = { ...status, ...(lost.length ? { lostOutputs: lost } : {}) };
+    console.log(JSON.stringify(broker ? { ...shown, redis: broker.status ?? { error: broker.error } } : shown, null, 2));
     return;
   }
   const rows: [string, string][] = [
@@ -30,6 +33,10 @@ export async function showStatus(configPath: string, json: boolean): Promise<voi
       ? [['slots busy (last iterations)', status.slotOccupancy.map((o) => `${o.iteration}: ${(100 * o.busyFraction).toFixed(1)}%`).join(', ')] as [string, string]]
       : []),
     ['updated', `${status.updated} (pid ${status.pid}${status.host ? ` on ${status.host}` : ''})`],
+    ...lost.map((l): [string, string] => [
+      `lost outputs, iteration ${l.iteration}`,
+      `node ${l.node}, ${l.segments.length} segment(s): ${l.reason} (restarts kept; the rest of their files are gone)`,
+    ]),
     ...(broker?.rows ?? []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

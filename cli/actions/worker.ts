@@ -24,7 +24,7 @@ export async function work(flags: WorkerFlags): Promise<number> {
   const node = flags.node ?? hostname();
   if (!/^[A-Za-z0-9._-]+$/.test(node)) throw new WeError(`--node: expected letters, digits, '.', '_' or '-' (it names the node's tars), got '${node}'`);
 
-  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} we worker ${node}: ${line}\n`);
+  const log = batchedLines((text) => process.stderr.write(text), `we worker ${node}`);
   const worker = new RedisWorker({ url, slots, gpus: gpus.slice(0, slots), node, registry: builtinPlugins, log });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -42,4 +42,22 @@ export async function work(flags: WorkerFlags): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * Log lines written once per turn of the event loop: a worker running thousands of short tasks a second logs
+ * each (start, result), and one write per line would cost it more than the tasks. What is pending when the
+ * process exits normally is written then; a SIGKILL loses at most the lines of that one turn.
+ */
+function batchedLines(write: (text: string) => void, prefix: string): (line: string) => void {
+  let pending = '';
+  const flush = () => {
+    if (pending) write(pending);
+    pending = '';
+  };
+  process.on('exit', flush);
+  return (line) => {
+    if (!pending) setImmediate(flush);
+    pending += `${new Date().toISOString()} ${prefix}: ${line}\n`;
+  };
 }

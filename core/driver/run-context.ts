@@ -28,11 +28,11 @@ export interface RunContext {
   /**
    * Hooks telling the work manager, and through it the propagators, which iterations are durable
    * (WorkManager.iterationsDurable), and running the propagator's driver hooks (PropagatorPlugin.driverHooks:
-   * the driver's own, never a worker's), for RunOptions.hooks; call `iterationsDurable` once more when a run
-   * ends, so a run with nothing left to do still finishes what an interrupted one left.
+   * the driver's own, never a worker's), for RunOptions.hooks; call `iterationsDurable` once more, `final`, when
+   * a run ends, so a run with nothing left to do still finishes what an interrupted one left.
    */
   propagatorHooks: IterationHooks;
-  iterationsDurable(nextIteration: number): Promise<void>;
+  iterationsDurable(nextIteration: number, final?: boolean): Promise<void>;
   /**
    * The work manager's part of `iterationsDurable` alone (node outputs gathered or removed), for a run that
    * failed: the driver hooks' scripts then wait for the next run, which runs them first.
@@ -67,11 +67,11 @@ export async function createRunContext(config: RunConfig, registry: PluginRegist
       },
       config.workManager.options,
     ));
-  const settleOutputs = async (nextIteration: number) => {
-    await (await getWorkManager()).iterationsDurable?.(nextIteration);
+  const settleOutputs = async (nextIteration: number, final = false) => {
+    await (await getWorkManager()).iterationsDurable?.(nextIteration, final);
   };
-  const iterationsDurable = async (nextIteration: number) => {
-    await settleOutputs(nextIteration);
+  const iterationsDurable = async (nextIteration: number, final = false) => {
+    await settleOutputs(nextIteration, final);
     await (await getDriverHooks())?.iterationsDurable?.(nextIteration);
   };
   return {

@@ -51,10 +51,20 @@ export function simulationSpec(config: RunConfig, registry: PluginRegistry): Sim
   };
 }
 
-/** What the run's propagator is told; `node` names this process's gathered outputs (default: the host name). */
-export function propagatorContext(config: RunConfig, node = hostname(), gpus?: readonly string[]): PropagatorContext {
+/** Where a propagator runs, when not in the driver's process on this host alone. */
+export interface Placement {
+  /** Names this process's gathered outputs (default: the host name). */
+  node?: string;
+  gpus?: readonly string[];
+  /** A worker of a run shared by several nodes (PropagatorContext.sharedWithNodes). */
+  sharedWithNodes?: boolean;
+}
+
+/** What the run's propagator is told. */
+export function propagatorContext(config: RunConfig, { node = hostname(), gpus, sharedWithNodes }: Placement = {}): PropagatorContext {
   return {
     ...(gpus?.length ? { gpus } : {}),
+    ...(sharedWithNodes ? { sharedWithNodes } : {}),
     configFile: config.file,
     simRoot: config.simRoot,
     pcoord: config.pcoord,
@@ -65,7 +75,7 @@ export function propagatorContext(config: RunConfig, node = hostname(), gpus?: r
   };
 }
 
-export function hostPropagator(config: RunConfig, registry: PluginRegistry, node = hostname(), gpus?: readonly string[]): PropagatorHost {
+export function hostPropagator(config: RunConfig, registry: PluginRegistry, placement: Placement = {}): PropagatorHost {
   const file = config.file;
   const plugin = propagatorPlugin(config, registry);
   const createPcoord = config.progressCoordinate
@@ -73,7 +83,7 @@ export function hostPropagator(config: RunConfig, registry: PluginRegistry, node
     : undefined;
   let pcoordPlugin: Promise<ProgressCoordinate> | undefined;
   let propagator: Promise<Propagator> | undefined;
-  const context = propagatorContext(config, node, gpus);
+  const context = propagatorContext(config, placement);
   if (createPcoord && config.progressCoordinate) {
     const options = config.progressCoordinate.options;
     context.progressCoordinate = () =>

@@ -5,9 +5,9 @@
  * system out of the per-segment hot path, as the Summit runs had to by hand.
  */
 import { randomUUID } from 'node:crypto';
-import { cp, lstat, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { copyFile, cp, lstat, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { posix, join } from 'node:path';
+import { posix, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WeError } from '../../core/errors.js';
 import { hasEnded } from '../../core/process-identity.js';
@@ -15,6 +15,7 @@ import { copyFileAtomic, writeFileAtomic } from './atomic-file.js';
 import { indexPathFor, packDirectory } from './indexed-tar.js';
 import { canonicalMemberPath } from './member-path.js';
 import { iterationTarName, segmentRelativePath, sixDigits, TRAJ_SEGS } from './layout.js';
+import { clearLostOutputs } from './lost-outputs.js';
 
 export interface NodeLocalStagingOptions {
   /** Names the per-run directory `we-<runId>`, so concurrent runs on one node do not collide. */
@@ -201,12 +202,35 @@ export class NodeLocalStaging {
   }
 
   /**
+   * Copies a segment's `keep` files (at any depth of its local directory) to the shared file system under a
+   * name of this attempt, `traj_segs/%06d/%06d/.attempt-<attempt>/...`, and returns each copy (`from`) with the
+   * place it belongs (`to`, where WEST_PARENT_DATA_REF leads), both relative to the shared root. Whoever accepts
+   * the segment's result moves them there: so an accepted segment's restarts are safe before its node gathers.
+   */
+  async keepForAcceptance(iteration: number, segId: number, attempt: string): Promise<{ from: string; to: string }[]> {
+    if (!/^[A-Za-z0-9._-]+$/.test(attempt)) throw new WeError(`expected letters, digits, ".", "_" or "-", found ${JSON.stringify(attempt)}`, 'attempt');
+    const local = this.segmentPath(iteration, segId);
+    const segment = `${TRAJ_SEGS}/${segmentRelativePath(iteration, segId)}`;
+    const kept: { from: string; to: string }[] = [];
+    for (const entry of await readdir(local, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !this.keep.some((pattern) => pattern.test(entry.name))) continue;
+      const path = relative(local, join(entry.parentPath, entry.name)).split('\\').join('/');
+      const from = `${segment}/.attempt-${attempt}/${path}`;
+      await mkdir(join(this.sharedRoot, ...posix.dirname(from).split('/')), { recursive: true });
+      await copyFile(join(entry.parentPath, entry.name), join(this.sharedRoot, ...from.split('/')));
+      kept.push({ from, to: `${segment}/${path}` });
+    }
+    return kept;
+  }
+
+  /**
    * Packs every local segment directory of `iteration` (only those in `only`, if given: the rest are deleted
    * first, as outputs another node's run of the segment replaced) into `<sharedRoot>/traj_segs/iter_%06d.<node>.tar`
-   * (with its index, both atomically), copies the `keep` files to `<sharedRoot>/traj_segs/%06d/%06d/`, and only
-   * then deletes the local directories. Safe to re-run after a crash at any point.
+   * (with its index, both atomically), copies the `keep` files to `<sharedRoot>/traj_segs/%06d/%06d/` (unless
+   * `copyKept` is false: they were put there when the segments' results were accepted), and only then deletes the
+   * local directories; a record of the node's outputs as lost goes too. Safe to re-run after a crash at any point.
    */
-  async gatherIteration(iteration: number, nodeName: string, only?: ReadonlySet<number>): Promise<GatherResult> {
+  async gatherIteration(iteration: number, nodeName: string, only?: ReadonlySet<number>, copyKept = true): Promise<GatherResult> {
     const localTrajSegs = join(this.runDir, TRAJ_SEGS);
     const iterationName = sixDigits(iteration, 'iteration');
     const sharedTrajSegs = join(this.sharedRoot, TRAJ_SEGS);
@@ -226,9 +250,10 @@ export class NodeLocalStaging {
     }
 
     const index = await packDirectory(localTrajSegs, [iterationName], tarPath);
+    await clearLostOutputs(this.sharedRoot, iteration, nodeName);
     const kept: string[] = [];
     for (const member of index.members) {
-      if (member.type !== 'file' || !this.keep.some((pattern) => pattern.test(posix.basename(member.path)))) continue;
+      if (!copyKept || member.type !== 'file' || !this.keep.some((pattern) => pattern.test(posix.basename(member.path)))) continue;
       const destination = join(sharedTrajSegs, ...member.path.split('/'));
       await mkdir(join(destination, '..'), { recursive: true });
       await copyFileAtomic(join(localTrajSegs, ...member.path.split('/')), destination);

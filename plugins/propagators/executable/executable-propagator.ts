@@ -28,6 +28,8 @@ interface SegmentOutput {
   cputime: number;
   walltime: number;
   aux: Record<string, { values: Float64Array; shape: number[] }>;
+  /** Restarts copied for the accepting side (nodes sharing the run, with staging). */
+  kept?: { from: string; to: string }[];
 }
 
 export async function createExecutablePropagator(
@@ -60,7 +62,7 @@ export async function createExecutablePropagator(
   const segmentLog = options.segment_log === undefined ? undefined : template('segment_log', options.segment_log, ['iter', 'seg']);
   const sourcedAndSet = await scriptEnvironment(ctx.simRoot, options, logsDir, file);
   const userEnv = { ...sourcedAndSet, PATH: scriptPath(sourcedAndSet.PATH ?? process.env.PATH) };
-  const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file, ctx.node);
+  const staging = options.staging && SegmentStaging.create(ctx.simRoot, options.staging, file, ctx.node, ctx.sharedWithNodes);
   const starter = await createScriptStarter(options.launcher, file);
   return new ExecutablePropagator(ctx, options, {
     runseg,
@@ -145,6 +147,7 @@ class ExecutablePropagator implements Propagator {
       result.cputime[i] = out.cputime;
       result.walltime[i] = out.walltime;
       aux.push(out.aux);
+      if (out.kept) (result.nodeOutputs ??= { kept: [] }).kept.push(...out.kept);
     }
     if (this.options.datasets.length > 0 && n > 0) result.auxdata = stackAuxdata(task, aux, this.options.datasets);
     return result;
@@ -187,7 +190,8 @@ class ExecutablePropagator implements Propagator {
       throw err;
     }
     await returns.remove();
-    return { pcoord, aux, cputime: outcome.cputime ?? outcome.walltime, walltime: (performance.now() - start) / 1000 };
+    const kept = await this.staging?.nodeOutputs(iteration, segId);
+    return { pcoord, aux, cputime: outcome.cputime ?? outcome.walltime, walltime: (performance.now() - start) / 1000, ...(kept ? { kept } : {}) };
   }
 
   private async segmentPcoord(

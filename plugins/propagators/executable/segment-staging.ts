@@ -39,15 +39,24 @@ function localRoot(option: string | undefined, simRoot: string, file: string): s
 
 export class SegmentStaging {
   private prepared?: Promise<boolean>;
+  /** Names this process's attempts at segments (with a count), for the restarts it copies before acceptance. */
+  private readonly attemptPrefix: string;
+  private attempts = 0;
 
   private constructor(
     private readonly simRoot: string,
     private readonly staging: NodeLocalStaging,
     private readonly nodeName: string,
-  ) {}
+    private readonly sharedWithNodes: boolean,
+  ) {
+    this.attemptPrefix = `${nodeName}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  }
 
-  /** `nodeName`: names this node's gathered tars (traj_segs/iter_NNNNNN.<node>.tar). */
-  static create(simRoot: string, options: StagingOptions, file: string, nodeName: string): SegmentStaging {
+  /**
+   * `nodeName`: names this node's gathered tars (traj_segs/iter_NNNNNN.<node>.tar). `sharedWithNodes`: other
+   * nodes run segments of the same iterations, so restarts go to the shared file system with each result.
+   */
+  static create(simRoot: string, options: StagingOptions, file: string, nodeName: string, sharedWithNodes = false): SegmentStaging {
     const root = localRoot(options.local_root, simRoot, file);
     let staging: NodeLocalStaging;
     try {
@@ -64,7 +73,7 @@ export class SegmentStaging {
       if (!(error instanceof WeError)) throw error;
       throw configError([{ file, field: `${OPTIONS_FIELD}.staging`, message: error.message }]);
     }
-    return new SegmentStaging(simRoot, staging, nodeName);
+    return new SegmentStaging(simRoot, staging, nodeName, sharedWithNodes);
   }
 
   /** Copies the stage list to this node, once per run however many segments start together. */
@@ -85,6 +94,16 @@ export class SegmentStaging {
     return this.staging.stagedCopy(path.split('\\').join('/')) ?? script;
   }
 
+  /**
+   * What a finished segment's result carries when nodes share the run (SegmentResult.nodeOutputs): its restarts,
+   * copied to the shared file system under this attempt's name for the accepting driver to move into place.
+   * Undefined on one node, where the gather after the iteration keeps them.
+   */
+  async nodeOutputs(iteration: number, segId: number): Promise<{ from: string; to: string }[] | undefined> {
+    if (!this.sharedWithNodes) return undefined;
+    return this.staging.keepForAcceptance(iteration, segId, `${this.attemptPrefix}-${++this.attempts}`);
+  }
+
   get env(): Record<string, string> {
     return { [STAGED_ROOT_VARIABLE]: this.staging.stagedRoot };
   }
@@ -94,12 +113,13 @@ export class SegmentStaging {
    * was stopped before it could gather). On one node, local iterations from `nextIteration` on were
    * interrupted and will be redone, so their partial outputs go. When nodes share the run (`acceptedHere`),
    * only the segments accepted from this node are gathered (a segment that another node ran again after this
-   * one was lost is not this node's), and later iterations stay: their finished segments are reused.
+   * one was lost is not this node's), and later iterations stay: their finished segments are reused. Their
+   * restarts are already in place then (moved there when their results were accepted).
    */
   async settle(nextIteration: number, acceptedHere?: AcceptedHere): Promise<void> {
     for (const iteration of await this.staging.localIterations()) {
       if (iteration < nextIteration) {
-        await this.staging.gatherIteration(iteration, this.nodeName, acceptedHere && (await acceptedHere(iteration)));
+        await this.staging.gatherIteration(iteration, this.nodeName, acceptedHere && (await acceptedHere(iteration)), !this.sharedWithNodes);
       } else if (!acceptedHere) {
         await this.staging.discardIteration(iteration);
       }

@@ -6,7 +6,7 @@ import type { IterationOccupancy } from '../../../core/driver/status.js';
 
 export interface BrokerStatus {
   workers: WorkerRecord[];
-  /** The open round: its kind and size; tasks waiting in the queue, leased to workers, and results in. */
+  /** The open round: its kind and size; tasks waiting in the queue, leased to workers (read ahead or running), and results in. */
   round?: { kind: string; tasks: number; queued: number; leased: number; results: number };
   /** Leases taken over (requeues), late results refused, results rejected as malformed or foreign. */
   requeues: number;
@@ -32,13 +32,12 @@ export async function readBrokerStatus(url: string, configFile: string): Promise
     ]);
     let roundStatus: BrokerStatus['round'];
     if (round.id) {
-      const [queueLength, pending, results] = await Promise.all([
+      const [queueLength, pending] = await Promise.all([
         redis.xlen(keys.queue),
         redis.xpending(keys.queue, GROUP).catch(() => [0]) as Promise<unknown[]>,
-        redis.xlen(keys.results),
       ]);
       const leased = Number(pending[0]) || 0;
-      roundStatus = { kind: round.kind, tasks: Number(round.tasks), queued: queueLength - leased, leased, results };
+      roundStatus = { kind: round.kind, tasks: Number(round.tasks), queued: queueLength - leased, leased, results: Number(round.in ?? 0) };
     }
     return {
       workers: liveWorkers(workers, Date.now()).filter((w) => w.runs.includes(id)),

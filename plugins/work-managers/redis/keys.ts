@@ -3,7 +3,6 @@
  * digest of the we.yaml path, the same for the driver and for every worker that reads that file.
  */
 import { createHash } from 'node:crypto';
-import type { TaskKind, TaskOf } from '../../../core/plugins.js';
 
 /** Runs a driver has announced: run id -> SimulationSpec JSON. */
 export const RUNS_KEY = 'we:runs';
@@ -17,18 +16,30 @@ export function runId(configFile: string): string {
 }
 
 export interface RunKeys {
-  /** Stream of tasks; workers read it through GROUP; an entry's lease is its pending entry. */
+  /** Stream of tasks; workers read it through GROUP; an entry pending with a worker is leased to it. */
   queue: string;
   /** Stream of results and failures, read by the driver (and by the driver that resumes it). */
   results: string;
-  /** Hash describing the open round of tasks: kind, tasks, whether publishing finished. */
+  /** Hash describing the open round of tasks: id, kind, tasks, whether publishing finished, results in. */
   round: string;
-  /** Hash of counters: requeues (leases taken over), late results, rejected results, failures. */
+  /** Hash of counters: requeues (leases taken over), late results, rejected results. */
   stats: string;
   /** The driver's word that every iteration before this one is durable (workers gather those). */
   durable: string;
-  /** Hash per iteration: node -> segment ids whose accepted results came from that node. */
-  accepted(iteration: number): string;
+  /** A worker's lease on every task it holds in this run: set with the run's lease time on each heartbeat. */
+  alive(worker: string): string;
+  /** Prefix of `alive`, for the server-side script that finds workers whose lease lapsed. */
+  alivePrefix: string;
+  /** Set of the iterations some node still has to gather (or be found gone). */
+  owing: string;
+  /** Set of the nodes holding outputs of an iteration's accepted segments, to gather. */
+  owed(iteration: number): string;
+  /** Segment ids (int32, little-endian) of an iteration accepted from a node that holds their outputs. */
+  acceptedOn(iteration: number, node: string): string;
+  /** Set of the nodes that have gathered their outputs of an iteration. */
+  gathered(iteration: number): string;
+  /** Hash: node -> the `durable` pointer its worker last settled (gathered everything before it had). */
+  settled: string;
   /** List of recent iterations' slot occupancy (JSON), newest first. */
   occupancy: string;
 }
@@ -41,20 +52,24 @@ export function runKeys(id: string): RunKeys {
     round: `${p}round`,
     stats: `${p}stats`,
     durable: `${p}durable`,
-    accepted: (iteration) => `${p}accepted:${iteration}`,
+    alive: (worker) => `${p}alive:${worker}`,
+    alivePrefix: `${p}alive:`,
+    owing: `${p}owing`,
+    owed: (iteration) => `${p}owed:${iteration}`,
+    acceptedOn: (iteration, node) => `${p}accepted:${iteration}:${node}`,
+    gathered: (iteration) => `${p}gathered:${iteration}`,
+    settled: `${p}settled`,
     occupancy: `${p}occupancy`,
   };
 }
 
-/** A task's name in the queue and in results; the same for the same task however often it is published. */
-export function taskKey<K extends TaskKind>(kind: K, task: TaskOf<K>): string {
-  if (kind === 'basisPcoords') return `b:${(task as TaskOf<'basisPcoords'>).basisStateIds.join(',')}`;
-  const { iteration, segIds } = task as TaskOf<'propagate'>;
-  return `p:${iteration}:${segIds[0]}:${segIds.length}`;
+/** Segment ids as RunKeys.acceptedOn holds them: little-endian int32, appended batch by batch. */
+export function packSegmentIds(segIds: readonly number[]): Buffer {
+  return Buffer.from(Int32Array.from(segIds).buffer);
 }
 
-/** Decodes a propagate task key's segments: "p:ITER:FIRST:COUNT" -> ITER, [FIRST, FIRST + COUNT). */
-export function segmentsOfKey(key: string): { iteration: number; first: number; count: number } | undefined {
-  const m = /^p:(\d+):(\d+):(\d+)$/.exec(key);
-  return m ? { iteration: Number(m[1]), first: Number(m[2]), count: Number(m[3]) } : undefined;
+export function segmentIds(bytes: Buffer): Int32Array {
+  const ids = new Int32Array(bytes.length >> 2);
+  new Uint8Array(ids.buffer).set(bytes.subarray(0, ids.length * 4));
+  return ids;
 }

@@ -3,12 +3,16 @@
  * run's queue stream (workers read it through a consumer group), answered on the results stream. Results stay
  * in Redis until the next round is published, so a driver that dies mid-iteration and is started again adopts
  * the open round: results already in are used, tasks still running go on. See README "Many nodes: Redis".
+ *
+ * What it keeps per task is small: the result once accepted and a retry count. Tasks are encoded when
+ * published (in pipelined chunks) and named by their index in the round, never kept as text.
  */
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { WeError } from '../../../core/errors.js';
 import type {
   ResultOf,
+  SegmentResult,
   SlotOccupancy,
   TaskKind,
   TaskOf,
@@ -17,31 +21,46 @@ import type {
   WorkProgress,
 } from '../../../core/plugins.js';
 import { describeTask, taskSize } from '../../../core/work/tasks.js';
-import { decodeResult, encodeTask, MalformedEntryError } from './codec.js';
+import { decodeRecord, decodeResult, encodeEntry, encodeTask, MalformedEntryError } from './codec.js';
 import { connect } from './connection.js';
-import { GROUP, RUNS_KEY, runId, runKeys, taskKey, WORKERS_KEY, type RunKeys } from './keys.js';
+import { GatherWatch } from './gather-watch.js';
+import { GROUP, RUNS_KEY, runId, runKeys, WORKERS_KEY, type RunKeys } from './keys.js';
+import { forEachLimited, moveKeptFiles } from './kept-files.js';
+import type { RawEntry } from './scripts.js';
 import { liveWorkers } from './worker-records.js';
 
 export interface RedisWorkManagerOptions {
   url: URL;
   /** Segments per propagation task at most. */
   segmentsPerTask: number;
-  /** Seconds without a heartbeat before a worker's task goes back to the queue (told to the workers). */
+  /** Seconds without a heartbeat before a worker's tasks go back to the queue (told to the workers). */
   leaseSeconds: number;
   log(line: string): void;
 }
 
-/** Results read per XREAD, and how long one waits (ms) before the driver looks at the server again. */
-const READ_COUNT = 1000;
+/** Result entries read per XREAD (each holds a worker's batch), and how long one waits (ms) before the driver looks at the server again. */
+const READ_COUNT = 256;
 const READ_BLOCK_MS = 500;
-/** Tasks per XADD pipeline when publishing. */
-const PUBLISH_CHUNK = 5000;
+/** Tasks per pipelined chunk when publishing. */
+const PUBLISH_CHUNK = 1000;
+/** At the end of a run, how long to wait for nodes still gathering their outputs. */
+const FINAL_GATHER_SECONDS = 600;
+
+/** A result accepted by the checks, waiting for its restarts to be moved into place. */
+interface Arrival {
+  index: number;
+  node: string;
+  from: string;
+  result: SegmentResult;
+  busy: number;
+}
 
 export class RedisWorkManager implements WorkManager {
   readonly maxBatchSize: number;
   readonly broker: string;
   private readonly keys: RunKeys;
   private readonly id: string;
+  private readonly gathers: GatherWatch;
   private occupancy?: SlotOccupancy;
 
   constructor(
@@ -58,6 +77,7 @@ export class RedisWorkManager implements WorkManager {
     this.broker = shown.toString();
     this.id = runId(ctx.simulation.configFile);
     this.keys = runKeys(this.id);
+    this.gathers = new GatherWatch(redis, this.keys, this.id, ctx.simulation.simRoot, options.log);
   }
 
   /** Makes the run known to workers: what to rebuild, and the lease they must keep. */
@@ -73,11 +93,10 @@ export class RedisWorkManager implements WorkManager {
     signal?: AbortSignal,
   ): Promise<ResultOf<K>[]> {
     const started = performance.now();
-    const keys = tasks.map((t) => taskKey(kind, t));
-    const indexOf = new Map(keys.map((k, i) => [k, i]));
+    const n = tasks.length;
     const roundId = this.roundId(kind, tasks);
-    const results: (ResultOf<K> | undefined)[] = Array.from({ length: tasks.length }, () => undefined);
-    const attempts = new Uint32Array(tasks.length);
+    const results: (ResultOf<K> | undefined)[] = new Array(n);
+    const attempts = new Uint16Array(n);
     const total = tasks.reduce((s, t) => s + taskSize(kind, t), 0);
     // Pcoord values per segment (len × ndim) or per basis state (ndim), to check results by.
     const valuesPerItem = kind === 'propagate' ? this.ctx.pcoord.len * this.ctx.pcoord.ndim : this.ctx.pcoord.ndim;
@@ -88,74 +107,107 @@ export class RedisWorkManager implements WorkManager {
 
     const round = await this.redis.hgetall(this.keys.round);
     if (round.id === roundId && round.published === '1') {
-      this.options.log(`adopting the open round of ${tasks.length} task(s) (${describeRound(kind, tasks)}): results already in are kept`);
+      this.options.log(`adopting the open round of ${n} task(s) (${describeRound(kind, tasks)}): results already in are kept`);
     } else {
-      await this.publish(kind, roundId, tasks, keys, tasks.map((_, i) => i));
+      await this.publish(kind, roundId, tasks, Array.from({ length: n }, (_, i) => i));
     }
+
+    const accept = (index: number, result: ResultOf<K>, busy: number) => {
+      results[index] = result;
+      accepted++;
+      done += taskSize(kind, tasks[index]);
+      busySeconds += busy;
+    };
 
     let lastId = '0';
     let lastLook = performance.now();
-    while (accepted < tasks.length) {
+    while (accepted < n) {
       signal?.throwIfAborted();
-      const reply = (await this.reader.xread('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.keys.results, lastId)) as
-        | [string, [string, string[]][]][]
+      const reply = (await this.reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.keys.results, lastId)) as
+        | [Buffer, RawEntry[]][]
         | null;
       const requeue: number[] = [];
-      // Which node each accepted result came from (its node gathers those segments), written once per read.
-      const acceptedFrom = this.redis.pipeline();
-      for (const [entryId, flat] of reply?.[0]?.[1] ?? []) {
-        lastId = entryId;
-        const f = fields(flat);
-        const index = f.task === undefined ? undefined : indexOf.get(f.task);
-        const from = `worker ${f.worker ?? '?'} on node ${f.node ?? '?'}`;
-        if (index === undefined) {
-          this.reject(`result for ${JSON.stringify(f.task)} from ${from}: no such task in this round (foreign or from an earlier one)`);
-          continue;
-        }
-        const what = describeTask(kind, tasks[index]);
-        if (results[index] !== undefined) {
-          this.options.log(`duplicate result for ${what} from ${from} ignored (the first was accepted)`);
-          continue;
-        }
-        if (f.outcome === 'error') {
-          attempts[index]++;
-          if (attempts[index] > this.ctx.retries) {
-            throw new WeError(`${what} failed after ${attempts[index]} attempt(s), last on node ${f.node ?? '?'}: ${f.body ?? ''}`);
+      const arrivals: Arrival[] = [];
+      const arriving = new Set<number>();
+      const refuse = (index: number, message: string) => {
+        this.reject(message);
+        requeue.push(index);
+      };
+      for (const [entryId, fields] of reply?.[0]?.[1] ?? []) {
+        lastId = entryId.toString();
+        const { worker, node, records } = resultEntry(fields);
+        const from = `worker ${worker} on node ${node}`;
+        for (const bytes of records) {
+          let record;
+          try {
+            record = decodeRecord(bytes);
+          } catch (error) {
+            if (!(error instanceof MalformedEntryError)) throw error;
+            this.reject(`result from ${from}: ${error.name}: ${error.message}`);
+            continue;
           }
-          this.options.log(`${what} failed on ${from} (attempt ${attempts[index]} of ${this.ctx.retries + 1}); queued again: ${f.body ?? ''}`);
-          requeue.push(index);
-          continue;
+          const { index } = record;
+          if (index >= n) {
+            this.reject(`result for task ${index} from ${from}: no such task in this round of ${n} (foreign or from an earlier one)`);
+            continue;
+          }
+          const what = () => describeTask(kind, tasks[index]);
+          if (results[index] !== undefined || arriving.has(index)) {
+            this.options.log(`duplicate result for ${what()} from ${from} ignored (the first was accepted)`);
+            continue;
+          }
+          if (record.outcome === 'error') {
+            attempts[index]++;
+            const message = record.body.toString('utf8');
+            if (attempts[index] > this.ctx.retries) {
+              throw new WeError(`${what()} failed after ${attempts[index]} attempt(s), last on node ${node}: ${message}`);
+            }
+            this.options.log(`${what()} failed on ${from} (attempt ${attempts[index]} of ${this.ctx.retries + 1}); queued again: ${message}`);
+            requeue.push(index);
+            continue;
+          }
+          let result: ResultOf<K>;
+          try {
+            result = decodeResult(kind, record.body, tasks[index], valuesPerItem);
+          } catch (error) {
+            if (!(error instanceof MalformedEntryError)) throw error;
+            refuse(index, `result for ${what()} from ${from}: ${error.name}: ${error.message}; queued again`);
+            continue;
+          }
+          const outputs = kind === 'propagate' ? (result as SegmentResult).nodeOutputs : undefined;
+          if (outputs) {
+            arriving.add(index);
+            arrivals.push({ index, node, from, result: result as SegmentResult, busy: record.busy });
+          }
+          else accept(index, result, record.busy);
         }
-        try {
-          if (f.outcome !== 'ok') throw new MalformedEntryError(`outcome ${JSON.stringify(f.outcome)} is neither 'ok' nor 'error'`);
-          results[index] = decodeResult(kind, f.body ?? '', tasks[index], valuesPerItem);
-        } catch (error) {
-          if (!(error instanceof MalformedEntryError)) throw error;
-          this.reject(`result for ${what} from ${from}: ${error.name}: ${error.message}; queued again`);
-          requeue.push(index);
-          continue;
-        }
-        accepted++;
-        done += taskSize(kind, tasks[index]);
-        busySeconds += Number(f.busy) || 0;
-        if (kind === 'propagate' && f.node) {
-          const { iteration } = tasks[index] as TaskOf<'propagate'>;
-          acceptedFrom.hset(this.keys.accepted(iteration), keys[index], f.node);
-        }
-        onProgress?.({ done, total });
       }
-      if (acceptedFrom.length) await acceptedFrom.exec();
-      if (requeue.length) await this.enqueue(kind, tasks, keys, requeue);
+      if (arrivals.length > 0) {
+        // Acceptance implies durability: an accepted segment's restarts are where the next iteration reads them.
+        const owed = this.redis.pipeline();
+        const byNode = new Map<string, number[]>();
+        await forEachLimited(arrivals, async (a) => {
+          const failure = await moveKeptFiles(this.ctx.simulation.simRoot, a.result.nodeOutputs!.kept);
+          if (failure) return refuse(a.index, `result for ${describeTask(kind, tasks[a.index])} from ${a.from}: ${failure}; queued again`);
+          accept(a.index, a.result as ResultOf<K>, a.busy);
+          byNode.set(a.node, [...(byNode.get(a.node) ?? []), ...a.result.segIds]);
+        });
+        const iteration = (tasks[0] as TaskOf<'propagate'>).iteration;
+        for (const [node, segIds] of byNode) this.gathers.owe(owed, iteration, node, segIds);
+        await owed.exec();
+      }
+      if (reply) onProgress?.({ done, total });
+      if (requeue.length) await this.enqueue(kind, tasks, requeue);
 
       const now = performance.now();
       if (now - lastLook >= READ_BLOCK_MS) {
         slotSeconds += ((now - lastLook) / 1000) * (await this.liveSlots());
         lastLook = now;
         // A server restarted without its data has lost the round: publish again what has no result yet.
-        if (accepted < tasks.length && (await this.redis.hget(this.keys.round, 'id')) !== roundId) {
-          const open = results.flatMap((r, i) => (r === undefined ? [i] : []));
+        if (accepted < n && (await this.redis.hget(this.keys.round, 'id')) !== roundId) {
+          const open = Array.from({ length: n }, (_, i) => i).filter((i) => results[i] === undefined);
           this.options.log(`the open round is gone from the server (restarted without its data?): publishing its ${open.length} unfinished task(s) again`);
-          await this.publish(kind, roundId, tasks, keys, open);
+          await this.publish(kind, roundId, tasks, open);
           lastId = '0';
         }
       }
@@ -164,8 +216,11 @@ export class RedisWorkManager implements WorkManager {
     slotSeconds += ((performance.now() - lastLook) / 1000) * (await this.liveSlots());
     this.occupancy = { busySeconds, slotSeconds, busyFraction: slotSeconds > 0 ? Math.min(1, busySeconds / slotSeconds) : 0 };
     if (kind === 'propagate') {
-      await this.redis.lpush(this.keys.occupancy, JSON.stringify({ ...this.occupancy, iteration: (tasks[0] as TaskOf<'propagate'>).iteration, wall }));
-      await this.redis.ltrim(this.keys.occupancy, 0, 19);
+      await this.redis
+        .pipeline()
+        .lpush(this.keys.occupancy, JSON.stringify({ ...this.occupancy, iteration: (tasks[0] as TaskOf<'propagate'>).iteration, wall }))
+        .ltrim(this.keys.occupancy, 0, 19)
+        .exec();
     }
     return results as ResultOf<K>[];
   }
@@ -175,12 +230,14 @@ export class RedisWorkManager implements WorkManager {
   }
 
   /**
-   * Every iteration before `nextIteration` is durable: workers gather those iterations' segments they ran (the
-   * accepted-by-node hashes say which), then the hashes go after a day.
+   * Every iteration before `nextIteration` is durable: workers gather those iterations' outputs they hold (the
+   * accepted-on-node records say which); nodes gone before gathering are recorded as lost. At the end of a run
+   * (`final`), waits for the nodes still gathering, so that what `we run` leaves behind is complete.
    */
-  async iterationsDurable(nextIteration: number): Promise<void> {
+  async iterationsDurable(nextIteration: number, final = false): Promise<void> {
     await this.redis.set(this.keys.durable, String(nextIteration));
-    if (nextIteration > 1) await this.redis.expire(this.keys.accepted(nextIteration - 1), 86_400);
+    if (final) await this.gathers.settle(nextIteration, FINAL_GATHER_SECONDS);
+    else await this.gathers.check(nextIteration);
   }
 
   async close(): Promise<void> {
@@ -189,13 +246,13 @@ export class RedisWorkManager implements WorkManager {
   }
 
   /**
-   * Names a round by what its tasks are (every task's full text) and by the simulation they belong to: a
-   * driver that starts again with the same round adopts it, and anything else (another iteration, the same
-   * iteration after `we truncate` with a changed config) publishes anew.
+   * Names a round by what its tasks are (every task's encoding) and by the simulation they belong to: a driver
+   * that starts again with the same round adopts it, and anything else (another iteration, the same iteration
+   * after `we truncate` with a changed config) publishes anew.
    */
   private roundId<K extends TaskKind>(kind: K, tasks: TaskOf<K>[]): string {
     const hash = createHash('sha256').update(`${this.ctx.simulation.configDigest}\n${kind}\n`);
-    for (const task of tasks) hash.update(encodeTask(kind, task)).update('\n');
+    for (const task of tasks) hash.update(encodeTask(kind, task));
     return hash.digest('hex').slice(0, 24);
   }
 
@@ -209,23 +266,25 @@ export class RedisWorkManager implements WorkManager {
    * round once the journal holds the last one's outcome), then the tasks, then the flag that they are all there.
    * A driver that dies before the flag publishes the whole round again.
    */
-  private async publish<K extends TaskKind>(kind: K, roundId: string, tasks: TaskOf<K>[], keys: string[], which: number[]): Promise<void> {
+  private async publish<K extends TaskKind>(kind: K, roundId: string, tasks: TaskOf<K>[], which: number[]): Promise<void> {
     await this.redis
       .multi()
       .del(this.keys.queue, this.keys.results, this.keys.round)
       .xgroup('CREATE', this.keys.queue, GROUP, '0', 'MKSTREAM')
-      .hset(this.keys.round, { id: roundId, kind, tasks: String(tasks.length), published: '0', started: new Date().toISOString() })
+      .hset(this.keys.round, { id: roundId, kind, tasks: String(tasks.length), published: '0', in: '0', started: new Date().toISOString() })
       .exec();
     await this.announce();
-    await this.enqueue(kind, tasks, keys, which);
+    await this.enqueue(kind, tasks, which);
     await this.redis.hset(this.keys.round, 'published', '1');
   }
 
-  private async enqueue<K extends TaskKind>(kind: K, tasks: TaskOf<K>[], keys: string[], which: number[]): Promise<void> {
+  /** Queues the tasks `which` (indices into `tasks`), encoded chunk by chunk as they go. */
+  private async enqueue<K extends TaskKind>(kind: K, tasks: TaskOf<K>[], which: number[]): Promise<void> {
     for (let start = 0; start < which.length; start += PUBLISH_CHUNK) {
       const pipeline = this.redis.pipeline();
-      for (const i of which.slice(start, start + PUBLISH_CHUNK)) {
-        pipeline.xadd(this.keys.queue, '*', 'task', keys[i], 'kind', kind, 'body', encodeTask(kind, tasks[i]));
+      for (let k = start; k < Math.min(start + PUBLISH_CHUNK, which.length); k++) {
+        const i = which[k];
+        pipeline.xadd(this.keys.queue, '*', 't', encodeEntry(i, encodeTask(kind, tasks[i])));
       }
       await pipeline.exec();
     }
@@ -237,10 +296,18 @@ export class RedisWorkManager implements WorkManager {
   }
 }
 
-function fields(flat: string[]): Record<string, string | undefined> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
-  return out;
+/** A results-stream entry: `w` worker, `n` node, then one `r` record per result. */
+function resultEntry(fields: Buffer[]): { worker: string; node: string; records: Buffer[] } {
+  let worker = '?';
+  let node = '?';
+  const records: Buffer[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i].toString();
+    if (name === 'r') records.push(fields[i + 1]);
+    else if (name === 'w') worker = fields[i + 1].toString();
+    else if (name === 'n') node = fields[i + 1].toString();
+  }
+  return { worker, node, records };
 }
 
 function describeRound<K extends TaskKind>(kind: K, tasks: TaskOf<K>[]): string {
