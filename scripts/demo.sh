@@ -3,12 +3,12 @@
 #  1. examples/go-chignolin: chignolin with the embedded C-alpha Go-model engine, driven through a WESTPA-style
 #     runseg.sh per segment, progress coordinates from the shipped ONNX autoencoder (models/chignolin-aae);
 #  2. examples/odld: WESTPA's ODLD test system, 30 iterations with the in-process propagator.
-# Each: we init --force, we run, we status.
+# Each: we init --force, we run, we status, and we report (report.html beside it: summary, figures, we.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 we="node $PWD/dist/cli/we.js"
 for example in go-chignolin odld; do
   echo "== examples/$example"
-  (cd "examples/$example" && $we init --force && $we run && $we status)
+  (cd "examples/$example" && $we init --force && $we run && $we status && $we report)
 done
