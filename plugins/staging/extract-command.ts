@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { WeError } from '../../core/errors.js';
 import { IndexedTar } from './indexed-tar.js';
+import { entriesOrNone } from './list-dir.js';
 import { isIterationTarName, segmentRelativePath, TRAJ_SEGS } from './layout.js';
 import { canonicalMemberPath } from './member-path.js';
 import { suggestionText } from './similar-names.js';
@@ -14,15 +15,6 @@ import { suggestionText } from './similar-names.js';
 export type ExtractResult =
   | { kind: 'list'; source: string; files: string[] }
   | { kind: 'file'; source: string; file: string; data: Buffer };
-
-async function listOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
 
 /** Files under `dir`, as `/`-separated paths relative to it (empty if it does not exist). */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -69,7 +61,7 @@ async function findInDirectory(segmentDir: string): Promise<SegmentSource | null
 export async function findSegmentFiles(simRoot: string, iter: number, seg: number): Promise<SegmentSource> {
   const trajSegs = join(simRoot, TRAJ_SEGS);
   const relativeDir = segmentRelativePath(iter, seg);
-  const names = await listOrEmpty(trajSegs);
+  const names = await entriesOrNone(trajSegs);
   const iterationTars = names.filter((name) => isIterationTarName(name, iter)).sort();
   const gathered = iterationTars.filter((name) => names.includes(`${name}.idx.json`)).map((name) => join(trajSegs, name));
   const segmentDir = join(trajSegs, ...relativeDir.split('/'));

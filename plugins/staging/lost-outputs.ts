@@ -5,10 +5,11 @@
  * A node that comes back and gathers after all removes its record. `we status` lists them and `we extract`
  * names them, so nobody looks for those files in vain.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { assertNodeName, sixDigits, TRAJ_SEGS } from './layout.js';
+import { entriesOrNone } from './list-dir.js';
 
 export interface LostOutputs {
   iteration: number;
@@ -41,13 +42,7 @@ export async function clearLostOutputs(sharedRoot: string, iteration: number, no
 /** Every record (of one iteration, if given), by iteration then node; unreadable records are skipped. */
 export async function readLostOutputs(sharedRoot: string, iteration?: number): Promise<LostOutputs[]> {
   const dir = join(sharedRoot, TRAJ_SEGS);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names = await entriesOrNone(dir);
   const prefix = iteration === undefined ? 'iter_' : `iter_${sixDigits(iteration, 'iteration')}.`;
   const records: LostOutputs[] = [];
   for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith(SUFFIX)).sort()) {

@@ -16,6 +16,7 @@ import { indexPathFor, packDirectory } from './indexed-tar.js';
 import { canonicalMemberPath } from './member-path.js';
 import { iterationTarName, segmentRelativePath, sixDigits, TRAJ_SEGS } from './layout.js';
 import { clearLostOutputs } from './lost-outputs.js';
+import { entriesOrNone } from './list-dir.js';
 
 export interface NodeLocalStagingOptions {
   /** Names the per-run directory `we-<runId>`, so concurrent runs on one node do not collide. */
@@ -71,14 +72,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** Entries named by digits only (iterations or segment ids), as numbers, ascending; none if `dir` is absent. */
 async function numberedEntries(dir: string): Promise<number[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return names.filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+  return (await entriesOrNone(dir)).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
 }
 
 export class NodeLocalStaging {
@@ -302,14 +296,7 @@ export class NodeLocalStaging {
   }
 
   private async removeRetiredDirectories(localTrajSegs: string): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(localTrajSegs);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    for (const name of names) {
+    for (const name of await entriesOrNone(localTrajSegs)) {
       if (name.startsWith(RETIRED_PREFIX)) await rm(join(localTrajSegs, name), { recursive: true, force: true });
     }
   }
