@@ -1,5 +1,5 @@
 /**
- * Brute-force folding rate of examples/go-chignolin, the yardstick for `we kinetics` on that run: independent
+ * Brute-force folding rate of a go-chignolin simulation, the yardstick for `we kinetics` on that run: independent
  * trajectories of the same embedded Go-model engine at the same settings as its runseg.sh (300 K, 5 fs, γ = 1/ps,
  * 10 ps segments of 10 frames written in float32), each started from a basis state chosen by probability with
  * fresh Maxwell–Boltzmann velocities (as a recycled walker is), and observed as WE observes them: each segment's
