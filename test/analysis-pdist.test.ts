@@ -9,6 +9,9 @@ import { copyExample, we } from './helpers/cli.js';
 import { h5pyJson } from './helpers/h5py.js';
 import { W_PDIST, type WPdistComparison } from './helpers/w-pdist.js';
 import { westpaLayoutRun } from './helpers/westpa-layout.js';
+import { probabilityDistribution, probabilityDistributions, type PdistOptions } from '../core/analysis/pdist.js';
+import type { RunView } from '../core/run-view.js';
+import { openRunView } from '../plugins/stores/westh5/run-view.js';
 
 async function compare(dir: string, pdist: string, range: { dims: number[]; first: number; last: number }): Promise<WPdistComparison> {
   return h5pyJson<WPdistComparison>(W_PDIST, join(dir, 'west.h5'), JSON.stringify({ pdist: join(dir, pdist), ...range }));
@@ -48,5 +51,38 @@ describe('we pdist', () => {
     const result = await compare(dir, 'pdist.h5', { dims: [0], first: 1, last: 8 });
     expect(result.shape).toEqual([8, 40]);
     expect(result.max_abs_diff).toBeLessThan(1e-12 * result.max_value);
+  });
+  it('computes several distributions in two passes over the run, each the same as computed alone', async () => {
+    const dir = await westpaLayoutRun({ iterations: 12 });
+    const view = await openRunView(join(dir, 'west.h5'));
+    try {
+      const reads = new Map<number, number>();
+      const counted: RunView = {
+        ...view,
+        pcoords: (n, rows, reuse) => {
+          reads.set(n, (reads.get(n) ?? 0) + 1);
+          return view.pcoords(n, rows, reuse);
+        },
+        weights: (n) => view.weights(n),
+        segments: (n) => view.segments(n),
+      };
+      const requests: PdistOptions[] = [
+        { dims: [0] },
+        { first: 5, last: 9, bins: { kind: 'boundaries', boundaries: [[-1, 1.1, 1.5, 2, 2.5, 3, 11]] } },
+        { first: 3, last: 12, bins: { kind: 'counts', counts: [17] } },
+      ];
+      const together = probabilityDistributions(counted, requests);
+      // the range pass and the histogram pass; iterations 1–12 are each needed by some count spec
+      expect([...reads.values()]).toEqual(Array(12).fill(2));
+      requests.forEach((options, k) => {
+        const alone = probabilityDistribution(view, options);
+        expect(together[k].shape).toEqual(alone.shape);
+        expect(together[k].iterations).toEqual(alone.iterations);
+        expect(together[k].axes).toEqual(alone.axes);
+        expect(together[k].histograms).toEqual(alone.histograms);
+      });
+    } finally {
+      view.close();
+    }
   });
 });

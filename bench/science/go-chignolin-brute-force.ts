@@ -1,5 +1,5 @@
 /**
- * Brute-force folding rate of examples/go-chignolin, the yardstick for `we kinetics` on that run: independent
+ * Brute-force folding rate of a go-chignolin simulation, the yardstick for `we kinetics` on that run: independent
  * trajectories of the same embedded Go-model engine at the same settings as its runseg.sh (300 K, 5 fs, γ = 1/ps,
  * 10 ps segments of 10 frames written in float32), each started from a basis state chosen by probability with
  * fresh Maxwell–Boltzmann velocities (as a recycled walker is), and observed as WE observes them: each segment's
@@ -7,24 +7,29 @@
  * latent point rounded to float32 and binned by the run's own mapper; a trajectory ends at the first segment ending
  * in the target bin. The rate per τ (one segment) is 1 / MFPT (Hill relation: WE's recycling flux at steady state).
  *
- *   node dist/bench/science/go-chignolin-brute-force.js TRAJECTORIES [SEED] [MAX_SEGMENTS]
+ * Everything WE takes from the simulation is taken the way `we run` takes it: we.yaml through `loadRunConfig`
+ * (so the basis-state set and the model are resolved by name, core/named-resources.ts), the progress coordinate
+ * from the run's own plugin, the basis-state structures from the resolved set's folders. SIM is a simulation
+ * directory (e.g. one `we new --from go-chignolin` wrote) or its we.yaml.
  *
- * Prints one JSON object (mfpt and rate in segments, standard errors, censored trajectories) on stdout.
+ *   node dist/bench/science/go-chignolin-brute-force.js SIM TRAJECTORIES [SEED] [MAX_SEGMENTS]
+ *
+ * Prints one JSON object (mfpt and rate in segments, standard errors, censored trajectories, and every first
+ * passage time so runs with different seeds can be pooled) on stdout.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadRunConfig } from '../../cli/run-config.js';
 import { createBinMapper } from '../../core/binning/create.js';
-import { loadConfig } from '../../core/config/load.js';
 import { targetBins } from '../../core/driver/recycling.js';
+import { hostPropagator } from '../../core/work/propagator-host.js';
 import { Random } from '../../core/random.js';
 import { readCaStructure } from '../../plugins/engines/go-model/ca-structure.js';
 import { buildGoModel, CLEMENTI_PARAMETERS } from '../../plugins/engines/go-model/go-model.js';
 import { LangevinIntegrator } from '../../plugins/engines/go-model/langevin.js';
 import { startState } from '../../plugins/engines/go-model/md-state.js';
-import { embedFrames, loadModelPackage } from '../../plugins/pcoord-onnx/index.js';
+import { builtinPlugins } from '../../plugins/registry.js';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const example = join(repoRoot, 'examples/go-chignolin');
 /** runseg.sh's settings. */
 const TEMPERATURE = 300;
 const TIMESTEP = 0.005;
@@ -32,18 +37,28 @@ const FRICTION = 1;
 const STEPS = 2000;
 const FRAMES = 10;
 
+async function configPath(sim: string): Promise<string> {
+  return (await stat(sim)).isDirectory() ? join(sim, 'we.yaml') : sim;
+}
+
 async function main(): Promise<void> {
-  const trajectories = Number(process.argv[2] ?? 100);
-  const seed = Number(process.argv[3] ?? 1);
-  const maxSegments = Number(process.argv[4] ?? 5000);
-  const config = await loadConfig(join(example, 'we.yaml'));
+  const [sim, trajectoriesArg, seedArg, maxSegmentsArg] = process.argv.slice(2);
+  if (!sim) throw new Error('usage: go-chignolin-brute-force.js SIM TRAJECTORIES [SEED] [MAX_SEGMENTS]');
+  const trajectories = Number(trajectoriesArg ?? 100);
+  const seed = Number(seedArg ?? 1);
+  const maxSegments = Number(maxSegmentsArg ?? 5000);
+  const config = await loadRunConfig(await configPath(sim));
   const mapper = await createBinMapper(config.binning.mapper, config.pcoord.ndim);
   const targets = new Set(targetBins(mapper, config.targetStates));
-  const pkg = await loadModelPackage(join(example, '../../models/chignolin-aae'), { ndim: config.pcoord.ndim });
-  const native = await readCaStructure(join(example, 'native.pdb'));
+  const host = hostPropagator(config, builtinPlugins);
+  if (!host.context.progressCoordinate) throw new Error(`${config.file}: no progress_coordinate to embed frames with`);
+  const pcoord = await host.context.progressCoordinate();
+  const structure = String(config.propagator.options.bstate_structure ?? 'bstate.pdb');
+  // runseg.sh reads native.pdb from the simulation's root.
+  const native = await readCaStructure(join(config.simRoot, 'native.pdb'));
   const model = buildGoModel(native.positions, CLEMENTI_PARAMETERS);
   const integrator = new LangevinIntegrator(model, { temperature: TEMPERATURE, friction: FRICTION, timestep: TIMESTEP });
-  const starts = await Promise.all(config.basisStates.map((b) => readCaStructure(join(example, 'bstates', b.auxref, 'bstate.pdb'))));
+  const starts = await Promise.all(config.basisStates.map((b) => readCaStructure(join(config.basisStateDir, b.auxref, structure))));
   const probabilities = config.basisStates.map((b) => b.probability);
 
   const passage: number[] = [];
@@ -64,7 +79,7 @@ async function main(): Promise<void> {
         xyz.set(state.positions, f * nAtoms * 3);
       }
       segments++;
-      const latent = await embedFrames(pkg, { nFrames: FRAMES, nAtoms, xyz });
+      const latent = await pcoord.fromFrames({ nFrames: FRAMES, nAtoms, xyz });
       for (let d = 0; d < point.length; d++) point[d] = Math.fround(latent[(FRAMES - 1) * point.length + d]);
       const [bin] = mapper.assign({ n: 1, ndim: point.length, points: point, weights: new Float64Array([1]) });
       arrived = targets.has(bin);
@@ -75,7 +90,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${k + 1}/${trajectories} trajectories, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
     }
   }
-  await pkg.close();
+  await host.close();
   const n = passage.length;
   const mean = passage.reduce((s, v) => s + v, 0) / n;
   const sd = Math.sqrt(passage.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
@@ -91,6 +106,7 @@ async function main(): Promise<void> {
     rate_se: se / (mean * mean),
     tau_ps: (STEPS * TIMESTEP),
     seconds: (performance.now() - started) / 1000,
+    first_passages: passage,
   }));
 }
 

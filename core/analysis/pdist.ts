@@ -136,52 +136,85 @@ function scanRange(points: PcoordArray, ndim: number, dims: number[], range: { m
   });
 }
 
-export function probabilityDistribution(view: RunView, options: PdistOptions = {}): Pdist {
-  const { first, last } = iterationRange(view, options);
-  const { len, ndim, dtype } = view.pcoord;
-  const dims = checkedDims(options.dims, ndim, view.source);
-  const spec = options.bins ?? { kind: 'counts', counts: [DEFAULT_BINS] };
-  // One buffer for every iteration's pcoord: a count spec reads the data twice (range, then histograms), as
-  // w_pdist does, in constant memory, and no fresh memory is mapped per iteration.
-  let points: PcoordArray | undefined;
+/** One requested distribution as it is computed: its iterations, dimensions, and (after the range pass) its bins. */
+interface Plan {
+  first: number;
+  last: number;
+  dims: number[];
+  loose: boolean;
+  /** Bins per axis for a count spec, whose edges come from the data's range; undefined once edges are known. */
+  counts?: number[];
+  range: { min: number[]; max: number[] };
+  edges: Float64Array[];
+}
 
-  let edges: Float64Array[];
+function planOf(view: RunView, options: PdistOptions): Plan {
+  const { first, last } = iterationRange(view, options);
+  const dims = checkedDims(options.dims, view.pcoord.ndim, view.source);
+  const spec = options.bins ?? { kind: 'counts', counts: [DEFAULT_BINS] };
+  const range = { min: dims.map(() => Infinity), max: dims.map(() => -Infinity) };
+  const plan = { first, last, dims, loose: options.loose ?? false, range };
   if (spec.kind === 'boundaries') {
     if (spec.boundaries.length !== dims.length) {
       throw new WeError(`gives boundaries for ${spec.boundaries.length} dimension(s); ${dims.length} chosen (${dims.join(',')})`, '--bins');
     }
-    edges = spec.boundaries.map((b) => Float64Array.from(b));
-  } else {
-    const counts = spec.counts.length === 1 ? dims.map(() => spec.counts[0]) : spec.counts;
-    if (counts.length !== dims.length) throw new WeError(`gives ${counts.length} bin counts; ${dims.length} dimension(s) chosen (${dims.join(',')})`, '--bins');
-    const range = { min: dims.map(() => Infinity), max: dims.map(() => -Infinity) };
-    for (let n = first; n <= last; n++) {
-      points = view.pcoords(n, 'all', points);
-      scanRange(points, ndim, dims, range);
-    }
-    edges = counts.map((count, a) => {
-      if (!(range.max[a] >= range.min[a])) throw new WeError(`iterations ${first} to ${last} hold no finite pcoord values in dimension ${dims[a]}`, view.source);
-      return edgesFromRange(range.min[a], range.max[a], count);
-    });
+    return { ...plan, edges: spec.boundaries.map((b) => Float64Array.from(b)) };
+  }
+  const counts = spec.counts.length === 1 ? dims.map(() => spec.counts[0]) : spec.counts;
+  if (counts.length !== dims.length) throw new WeError(`gives ${counts.length} bin counts; ${dims.length} dimension(s) chosen (${dims.join(',')})`, '--bins');
+  return { ...plan, counts, edges: [] };
+}
+
+/** Every iteration some plan covers, in order. */
+function coveredIterations(plans: readonly Plan[]): number[] {
+  const first = Math.min(...plans.map((p) => p.first));
+  const last = Math.max(...plans.map((p) => p.last));
+  const out: number[] = [];
+  for (let n = first; n <= last; n++) if (plans.some((p) => p.first <= n && n <= p.last)) out.push(n);
+  return out;
+}
+
+/** One pdist's histograms being filled, iteration by iteration. */
+class Accumulator {
+  readonly axes: HistogramAxis[];
+  readonly shape: number[];
+  readonly histograms: Float64Array;
+  private readonly size: number;
+  private readonly strides: number[];
+  private readonly searches: (EvenSearch | BoundarySearch)[];
+  private readonly compared: Float64Array[];
+  private readonly bin: Int32Array;
+
+  constructor(
+    readonly plan: Plan,
+    private readonly view: RunView,
+  ) {
+    const { dims, edges, first, last } = plan;
+    const { dtype } = view.pcoord;
+    this.axes = dims.map((d, a) => axisOf(d, edges[a]));
+    this.shape = this.axes.map((axis) => axis.edges.length - 1);
+    this.compared = edges.map((e) => comparedEdges(e, dtype));
+    this.searches = this.compared.map(searchFor);
+    this.size = this.shape.reduce((a, b) => a * b, 1);
+    this.strides = this.shape.map((_, a) => this.shape.slice(a + 1).reduce((x, y) => x * y, 1));
+    this.histograms = new Float64Array((last - first + 1) * this.size);
+    this.bin = new Int32Array(dims.length);
   }
 
-  const axes = dims.map((d, a) => axisOf(d, edges[a]));
-  const shape = axes.map((axis) => axis.edges.length - 1);
-  const searches = edges.map((e) => searchFor(comparedEdges(e, dtype)));
-  const size = shape.reduce((a, b) => a * b, 1);
-  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
-  const histograms = new Float64Array((last - first + 1) * size);
-  const bin = new Int32Array(dims.length);
-  const outside = (n: number, s: number, t: number, a: number, x: number) =>
-    new WeError(
-      `iteration ${n}, segment ${s}, timepoint ${t}: pcoord dimension ${dims[a]} = ${x} is outside the bins ` +
+  private outside(n: number, s: number, t: number, a: number, x: number): WeError {
+    const { axes, shape } = this;
+    return new WeError(
+      `iteration ${n}, segment ${s}, timepoint ${t}: pcoord dimension ${this.plan.dims[a]} = ${x} is outside the bins ` +
         `[${axes[a].edges[0]}, ${axes[a].edges[shape[a]]}) (widen --bins or pass --loose to drop such points)`,
-      view.source,
+      this.view.source,
     );
-  for (let n = first; n <= last; n++) {
-    points = view.pcoords(n, 'all', points);
-    const weight = view.weights(n);
-    const out = histograms.subarray((n - first) * size, (n - first + 1) * size);
+  }
+
+  add(n: number, points: PcoordArray, weight: Float64Array): void {
+    const { first, dims, loose } = this.plan;
+    const { len, ndim } = this.view.pcoord;
+    const { shape, searches, strides, bin } = this;
+    const out = this.histograms.subarray((n - first) * this.size, (n - first + 1) * this.size);
     const firstRow = n === first ? 0 : 1;
     if (dims.length === 1) {
       // the usual case, without the per-axis bookkeeping
@@ -193,7 +226,7 @@ export function probabilityDistribution(view: RunView, options: PdistOptions = {
         for (let t = firstRow, at = (s * len + firstRow) * ndim + d; t < len; t++, at += ndim) {
           const k = search.count(points[at]) - 1;
           if (k >= 0 && k < nb) out[k] += w;
-          else if (!options.loose) throw outside(n, s, t, 0, points[at]);
+          else if (!loose) throw this.outside(n, s, t, 0, points[at]);
         }
       }
     } else {
@@ -206,7 +239,7 @@ export function probabilityDistribution(view: RunView, options: PdistOptions = {
             const x = points[base + dims[a]];
             bin[a] = searches[a].count(x) - 1;
             if (bin[a] < 0 || bin[a] >= shape[a]) {
-              if (!options.loose) throw outside(n, s, t, a, x);
+              if (!loose) throw this.outside(n, s, t, a, x);
               inside = false;
               break;
             }
@@ -216,9 +249,51 @@ export function probabilityDistribution(view: RunView, options: PdistOptions = {
         }
       }
     }
-    normalise(out, shape, edges.map((e) => comparedEdges(e, dtype)), dtype);
+    normalise(out, shape, this.compared, this.view.pcoord.dtype);
   }
-  return { iterations: Int32Array.from({ length: last - first + 1 }, (_, i) => first + i), axes, shape, histograms };
+
+  result(): Pdist {
+    const { first, last } = this.plan;
+    return { iterations: Int32Array.from({ length: last - first + 1 }, (_, i) => first + i), axes: this.axes, shape: this.shape, histograms: this.histograms };
+  }
+}
+
+export function probabilityDistribution(view: RunView, options: PdistOptions = {}): Pdist {
+  return probabilityDistributions(view, [options])[0];
+}
+
+/**
+ * Several distributions of one run (e.g. all the histograms of its figures) in at most two passes over its
+ * iterations, each iteration's pcoord read once per pass: the range pass (only when a count spec needs the data's
+ * range, as w_pdist does) and the histogram pass. One buffer serves every read, so memory stays constant and no
+ * fresh memory is mapped per iteration.
+ */
+export function probabilityDistributions(view: RunView, requests: readonly PdistOptions[]): Pdist[] {
+  const plans = requests.map((options) => planOf(view, options));
+  const { ndim } = view.pcoord;
+  let points: PcoordArray | undefined;
+
+  const ranged = plans.filter((p) => p.counts);
+  if (ranged.length > 0) {
+    for (const n of coveredIterations(ranged)) {
+      points = view.pcoords(n, 'all', points);
+      for (const p of ranged) if (p.first <= n && n <= p.last) scanRange(points, ndim, p.dims, p.range);
+    }
+    for (const p of ranged) {
+      p.edges = p.counts!.map((count, a) => {
+        if (!(p.range.max[a] >= p.range.min[a])) throw new WeError(`iterations ${p.first} to ${p.last} hold no finite pcoord values in dimension ${p.dims[a]}`, view.source);
+        return edgesFromRange(p.range.min[a], p.range.max[a], count);
+      });
+    }
+  }
+
+  const accumulators = plans.map((p) => new Accumulator(p, view));
+  for (const n of coveredIterations(plans)) {
+    points = view.pcoords(n, 'all', points);
+    const weight = view.weights(n);
+    for (const acc of accumulators) if (acc.plan.first <= n && n <= acc.plan.last) acc.add(n, points, weight);
+  }
+  return accumulators.map((acc) => acc.result());
 }
 
 /** Bin widths as w_pdist's normhistnd takes them: np.diff of the boundaries in the pcoord's precision. */

@@ -9,7 +9,7 @@ import type { IterationRange } from '../../core/analysis/iteration-range.js';
 import { iterationSeries, type IterationSeries } from '../../core/analysis/iteration-series.js';
 import { directKinetics, type Kinetics } from '../../core/analysis/kinetics.js';
 import type { McbsSettings } from '../../core/analysis/mcbs.js';
-import { checkedDims, probabilityDistribution } from '../../core/analysis/pdist.js';
+import { checkedDims, probabilityDistributions } from '../../core/analysis/pdist.js';
 import { WeError } from '../../core/errors.js';
 import type { BinMapper } from '../../core/plugins.js';
 import type { RunView } from '../../core/run-view.js';
@@ -72,20 +72,25 @@ export function runFigures(runView: RunView, options: RunFiguresOptions): RunFig
   };
   const want = new Set(options.figures);
 
-  if (want.has('evolution')) {
-    for (const d of dims) {
-      const pdist = probabilityDistribution(view, { ...range, dims: [d], bins });
-      const targets = view.targetStates.map((t) => ({ label: t.label, value: t.pcoord[d] }));
-      const name = `evolution-dim${d}`;
-      result.figures.push({ id: 'evolution', name, title: `Evolution of ${labels[d]}`, spec: evolutionSpec({ pdist, label: labels[d], targets, source, name }) });
-    }
-  }
+  // every histogram of the figures in one range pass and one histogram pass over the run
+  const distribution = want.has('distribution') && dims.length >= 2 ? dims.slice(0, 2) : undefined;
+  const evolutions = want.has('evolution') ? dims : [];
+  const requests = evolutions.map((d) => ({ ...range, dims: [d], bins }));
+  if (distribution) requests.push({ ...window, dims: distribution, bins });
+  const pdists = probabilityDistributions(view, requests);
+
+  evolutions.forEach((d, k) => {
+    const pdist = pdists[k];
+    const targets = view.targetStates.map((t) => ({ label: t.label, value: t.pcoord[d] }));
+    const name = `evolution-dim${d}`;
+    result.figures.push({ id: 'evolution', name, title: `Evolution of ${labels[d]}`, spec: evolutionSpec({ pdist, label: labels[d], targets, source, name }) });
+  });
   if (want.has('distribution')) {
-    if (dims.length < 2) {
+    if (!distribution) {
       skip('distribution', view.pcoord.ndim < 2 ? 'the pcoord is 1-dimensional' : 'only one dimension chosen (--dims)');
     } else {
-      const [a, b] = dims;
-      const pdist = probabilityDistribution(view, { ...window, dims: [a, b], bins });
+      const [a, b] = distribution;
+      const pdist = pdists[evolutions.length];
       const states = [
         ...view.basisStates.filter((s) => s.pcoord && s.pcoord.length > b).map((s) => ({ kind: 'basis state' as const, label: s.label, x: s.pcoord![a], y: s.pcoord![b] })),
         ...view.targetStates.map((s) => ({ kind: 'target state' as const, label: s.label, x: s.pcoord[a], y: s.pcoord[b] })),
