@@ -19,6 +19,7 @@ import { probabilityDistribution } from '../core/analysis/pdist.js';
 import { writePdistFile } from '../plugins/stores/westh5/pdist-file.js';
 import { openRunView } from '../plugins/stores/westh5/run-view.js';
 import { median } from './lib/median.js';
+import { odldBenchConfig } from './lib/odld-bench-config.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const WE = join(repoRoot, 'dist/cli/we.js');
@@ -26,27 +27,9 @@ const NUMPY = join(repoRoot, 'bench/pdist-numpy.py');
 const PYTHON = '/usr/bin/python3';
 const WESTPA_SRC = process.env.WESTPA_SRC ?? '/tmp/westpa-src';
 const REPEATS = 3;
-const params = { A: 2, B: 10, C: 0.5, x0: 1, sigma_squared: 0.001, reflect_at: 10 };
 /** examples/odld's bins (-inf, 1.1, 1.2, …, 10.1, inf): for w_assign as a Python expression, for we as a list. */
 const ODLD_BINS = `[[-inf] + [round(1.1 + 0.1 * i, 6) for i in range(91)] + [inf]]`;
 const WE_BINS = `[[-inf,${Array.from({ length: 91 }, (_, i) => Number((1.1 + 0.1 * i).toFixed(6))).join(',')},inf]]`;
-
-function configText(walkersPerBin: number, iterations: number): string {
-  // One basis state per bin centre (1.15 … 10.05): every bin full from iteration 1, and walkers next to the target.
-  const bstates = Array.from({ length: 90 }, (_, i) => `  - {label: b${i}, probability: 1, auxref: '${i}', pcoord: [${(1.15 + i * 0.1).toFixed(2)}]}`);
-  return `pcoord: {ndim: 1, len: 21, dtype: float32}
-binning:
-  mapper: {type: rectilinear, boundaries: [{start: 1.1, stop: 10.1, step: 0.1, underflow: true, overflow: true}]}
-  target_counts: ${walkersPerBin}
-basis_states:
-${bstates.join('\n')}
-target_states: [{label: bound, pcoord: [1.0]}]
-propagator: {name: odld, options: ${JSON.stringify(params)}}
-work_manager: {name: local, slots: 1}
-max_iterations: ${iterations}
-seed: 1
-`;
-}
 
 /** A whole command's wall time, and the CPU time (user + system) it and its children used, from bash's `times`. */
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): { seconds: number; cpu: number; stdout: string } {
@@ -99,7 +82,7 @@ async function main(): Promise<void> {
   const walkersPerBin = Number(values['walkers-per-bin']);
   const dir = mkdtempSync(join(tmpdir(), 'we-bench-analysis-'));
   try {
-    writeFileSync(join(dir, 'we.yaml'), configText(walkersPerBin, iterations));
+    writeFileSync(join(dir, 'we.yaml'), odldBenchConfig(walkersPerBin, iterations));
     run('node', [WE, 'init'], dir);
     const made = run('node', [WE, 'run'], dir);
     const view = await openRunView(join(dir, 'west.h5'));

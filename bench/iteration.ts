@@ -19,38 +19,21 @@ import { builtinPlugins } from '../plugins/registry.js';
 import { odldStep } from '../plugins/propagators/odld/odld-propagator.js';
 import { Random, Stream } from '../core/random.js';
 import { median } from './lib/median.js';
+import { ODLD_PARAMS, odldBenchConfig } from './lib/odld-bench-config.js';
 
 /** Untimed iterations first: V8 optimises the HDF5 WebAssembly only after many calls, as in any long run. */
 const WARMUP = { small: 40, large: 4 };
 const TIMED = { small: 21, large: 7 };
-const params = { A: 2, B: 10, C: 0.5, x0: 1, sigma_squared: 0.001, reflect_at: 10 };
-
-function configText(walkersPerBin: number): string {
-  // One basis state per bin centre (1.15 ... 10.05) so every bin is full from iteration 1.
-  const bstates = Array.from({ length: 90 }, (_, i) => `  - {label: b${i}, probability: 1, auxref: '${i}', pcoord: [${(1.15 + i * 0.1).toFixed(2)}]}`);
-  return `pcoord: {ndim: 1, len: 21, dtype: float32}
-binning:
-  mapper: {type: rectilinear, boundaries: [{start: 1.1, stop: 10.1, step: 0.1, underflow: true, overflow: true}]}
-  target_counts: ${walkersPerBin}
-basis_states:
-${bstates.join('\n')}
-target_states: [{label: bound, pcoord: [1.0]}]
-propagator: {name: odld, options: ${JSON.stringify(params)}}
-work_manager: {name: local, slots: 1}
-max_iterations: 1000
-seed: 1
-`;
-}
 
 /** The same segments stepped with no engine around them: what propagation alone costs. */
 function bareSteppingMs(n: number): number {
-  const sigma = Math.sqrt(params.sigma_squared);
+  const sigma = Math.sqrt(ODLD_PARAMS.sigma_squared);
   const out = new Float64Array(n * 21);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const rng = new Random(1, 1, Stream.propagate, i);
     let x = 1.15 + (i % 90) * 0.1;
-    for (let t = 1; t < 21; t++) out[i * 21 + t] = x = Math.fround(odldStep(x, sigma * rng.normal(), params));
+    for (let t = 1; t < 21; t++) out[i * 21 + t] = x = Math.fround(odldStep(x, sigma * rng.normal(), ODLD_PARAMS));
   }
   return performance.now() - t0;
 }
@@ -58,7 +41,7 @@ function bareSteppingMs(n: number): number {
 async function measure(walkersPerBin: number) {
   const dir = mkdtempSync(join(tmpdir(), 'we-bench-'));
   try {
-    writeFileSync(join(dir, 'we.yaml'), configText(walkersPerBin));
+    writeFileSync(join(dir, 'we.yaml'), odldBenchConfig(walkersPerBin, 1000));
     const ctx = await createRunContext(await loadConfig(join(dir, 'we.yaml')), builtinPlugins);
     let journal = await initializeRun(ctx, true);
     const wm = await ctx.workManager();
