@@ -6,20 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyExample, we } from './helpers/cli.js';
+import { refusalIn } from './helpers/refusal.js';
 
 describe('we plot and we report on bad input', () => {
   it('name the problem, exit non-zero and write nothing', async () => {
     const dir = copyExample('odld');
     const files = () => readdirSync(dir).sort();
-    const fails = async (args: string[], status: number, message: RegExp) => {
-      const before = files();
-      const run = await we(args, dir);
-      expect(run.exitCode, run.all).toBe(status);
-      expect(run.stderr, args.join(' ')).toMatch(message);
-      expect(run.stderr.split('\n')).toHaveLength(1);
-      expect(run.stdout).toBe('');
-      expect(files()).toEqual(before);
-    };
+    const fails = refusalIn(dir);
 
     // no west.h5
     await fails(['plot'], 1, /^we: error: \S+\/west\.h5: no such file: run `we init` and `we run` first/);
