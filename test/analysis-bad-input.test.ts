@@ -3,7 +3,7 @@
  * status, and no output file, whole or partial, left behind.
  */
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyExample, we } from './helpers/cli.js';
 import { refusalIn } from './helpers/refusal.js';
