@@ -1,10 +1,10 @@
 /** `we plot`: the run's figures as PNG, each beside its Vega-Lite spec (WESTPA's plothist, and more). */
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { configOption, examplesHelp, westH5Option } from '../command-parts.js';
-import { figureOptions } from '../figure-options.js';
+import { withFigureOptions } from '../figure-options.js';
 
 export function plotCommand(): CommandUnknownOpts {
-  return new Command('plot')
+  const command = new Command('plot')
     .summary("the run's figures as PNG (no display needed), each beside its Vega-Lite spec")
     .description(
       'Draws, from west.h5: the evolution of each pcoord dimension\'s distribution over iterations (−ln P, as ' +
@@ -16,15 +16,8 @@ export function plotCommand(): CommandUnknownOpts {
     )
     .addOption(configOption())
     .addOption(westH5Option())
-    .option('-o, --output-dir <dir>', 'folder the figures are written to (created if missing; each file replaced whole)', 'figures')
-    .addOption(figureOptions.figures())
-    .addOption(figureOptions.firstIter())
-    .addOption(figureOptions.lastIter())
-    .addOption(figureOptions.window())
-    .addOption(figureOptions.dims())
-    .addOption(figureOptions.bins())
-    .addOption(figureOptions.label())
-    .addOption(figureOptions.tau())
+    .option('-o, --output-dir <dir>', 'folder the figures are written to (created if missing; each file replaced whole)', 'figures');
+  return withFigureOptions(command)
     .option('--from-spec <file.vl.json...>', 'draw these (restyled) specs to PNG beside them instead, reading no run')
     .addHelpText(
       'after',

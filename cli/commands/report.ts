@@ -1,10 +1,10 @@
 /** `we report`: one self-contained HTML file with the run's summary, interactive figures and configuration. */
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { configOption, examplesHelp, westH5Option } from '../command-parts.js';
-import { figureOptions } from '../figure-options.js';
+import { withFigureOptions } from '../figure-options.js';
 
 export function reportCommand(): CommandUnknownOpts {
-  return new Command('report')
+  const command = new Command('report')
     .summary("one HTML file with the run's summary, interactive figures and we.yaml (opens with no network)")
     .description(
       "Writes a single HTML file: the run's summary (iterations, walkers, bins, weights, time, each target's rate " +
@@ -15,15 +15,8 @@ export function reportCommand(): CommandUnknownOpts {
     )
     .addOption(configOption())
     .addOption(westH5Option())
-    .option('-o, --output <file>', 'the file written (replaced whole, never half written)', 'report.html')
-    .addOption(figureOptions.figures())
-    .addOption(figureOptions.firstIter())
-    .addOption(figureOptions.lastIter())
-    .addOption(figureOptions.window())
-    .addOption(figureOptions.dims())
-    .addOption(figureOptions.bins())
-    .addOption(figureOptions.label())
-    .addOption(figureOptions.tau())
+    .option('-o, --output <file>', 'the file written (replaced whole, never half written)', 'report.html');
+  return withFigureOptions(command)
     .addHelpText(
       'after',
       examplesHelp([
