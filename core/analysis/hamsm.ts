@@ -12,8 +12,9 @@
  * can reach a target; a transition into a target goes straight back to the basis states' bins, as recycling does,
  * so no τ is spent in the target (the flux is then 1 / MFPT, as WE's recycling gives it). Transition weight leaving that class (into bins the window never saw
  * walkers leave, e.g. reached only in its last iteration) is dropped and reported as `trimmed_weight`.
- * Intervals: block bootstrap over iterations (blocks of the direct estimate's corr_len + 1), rebuilding the model
- * from each resample; sorted at mclib's α indices.
+ * Intervals: block bootstrap over iterations (blocks of the direct estimate's corr_len + 1, the last one shorter,
+ * so that every iteration of the estimate is resampled), rebuilding the model from each resample; sorted at
+ * mclib's α indices.
  */
 import { targetBins } from '../driver/recycling.js';
 import { WeError } from '../errors.js';
@@ -165,10 +166,13 @@ export function hamsmRates(view: RunView, mapper: BinMapper, { first, last }: It
   if (!full.rates) {
     throw new WeError(`the haMSM of iterations ${first} to ${last} has no single steady state (its bins split into separate closed sets)`, view.source);
   }
+  // Every iteration of the estimate is in a block, the last one shorter if need be: a trailing partial block left
+  // out (as mclib does for the direct mean) would leave its arrivals out of every resample, and with few arrivals
+  // the interval could then exclude the estimate. The model's rate does not depend on how many iterations it sums.
   const blocks: Map<number, number>[] = [];
-  for (let b = 0; (b + 1) * blockLength <= perIteration.length; b++) {
+  for (let start = 0; start < perIteration.length; start += blockLength) {
     const counts = new Map<number, number>();
-    for (let k = b * blockLength; k < (b + 1) * blockLength; k++) addInto(counts, perIteration[k]);
+    for (let k = start; k < Math.min(start + blockLength, perIteration.length); k++) addInto(counts, perIteration[k]);
     blocks.push(counts);
   }
   const nsets = Math.max(MIN_SETS, Math.min(settings.nsets, Math.floor(SOLVE_BUDGET / Math.max(1, full.states ** 3 / 3))));
