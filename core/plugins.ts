@@ -159,8 +159,11 @@ export interface Frames {
 /** Turns structures or trajectory frames into progress coordinates (e.g. an ONNX encoder's latent mean). */
 export interface ProgressCoordinate {
   readonly ndim: number;
-  /** frames.nFrames × ndim. */
-  fromFrames(frames: Frames): Promise<Float64Array>;
+  /**
+   * Embeds sets of frames held in memory (e.g. each segment's, from an in-process engine): one result per set
+   * (its nFrames × ndim), in order. Each set is scaled on its own, as a file is by fromFiles.
+   */
+  fromFrames(frameSets: readonly Frames[]): Promise<Float64Array[]>;
   /**
    * Reads structure or trajectory files (PDB, DCD, AMBER NetCDF) and embeds every frame: one result per file
    * (its frames × ndim), in order. Batching files lets an implementation make one inference call for all.

@@ -59,8 +59,8 @@ const textModelCalls: string[][] = [];
 /** A progress coordinate read from text files of one number per frame: a real implementation of the seam. */
 const textModel: ProgressCoordinate = {
   ndim: 1,
-  async fromFrames(frames) {
-    return Float64Array.from({ length: frames.nFrames }, (_, f) => frames.xyz[f * frames.nAtoms * 3]);
+  async fromFrames(frameSets) {
+    return frameSets.map((frames) => Float64Array.from({ length: frames.nFrames }, (_, f) => frames.xyz[f * frames.nAtoms * 3]));
   },
   async fromFiles(paths) {
     textModelCalls.push([...paths]);

@@ -81,7 +81,7 @@ describe('failures a retry cannot fix fail at once; others are retried', () => {
   it('does not retry a segment whose progress-coordinate model has other dimensions than the run', async () => {
     const root = simRoot();
     script(root, 'trajectory.sh', "printf '1 2\\n3 4\\n' > seg.traj");
-    const twoDimensional: ProgressCoordinate = { ndim: 2, fromFrames: async () => new Float64Array(), fromFiles: async () => [] };
+    const twoDimensional: ProgressCoordinate = { ndim: 2, fromFrames: async () => [], fromFiles: async () => [] };
     const { message } = await runToFailure(root, { runseg: 'trajectory.sh', pcoord_from: 'trajectory', trajectory: 'seg.traj' }, { model: async () => twoDimensional });
     expect(message).toMatch(/failed after 1 attempt\(s\) \(not retried.*the progress-coordinate model gives 2 dimensions, expected pcoord ndim 1/);
   });

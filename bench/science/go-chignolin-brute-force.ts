@@ -25,6 +25,7 @@ import { targetBins } from '../../core/driver/recycling.js';
 import { hostPropagator } from '../../core/work/propagator-host.js';
 import { Random } from '../../core/random.js';
 import { readCaStructure } from '../../plugins/engines/go-model/ca-structure.js';
+import { integrateFrames } from '../../plugins/engines/go-model/frames-loop.js';
 import { buildGoModel, CLEMENTI_PARAMETERS } from '../../plugins/engines/go-model/go-model.js';
 import { LangevinIntegrator } from '../../plugins/engines/go-model/langevin.js';
 import { startState } from '../../plugins/engines/go-model/md-state.js';
@@ -74,12 +75,9 @@ async function main(): Promise<void> {
     let segments = 0;
     let arrived = false;
     while (!arrived && segments < maxSegments) {
-      for (let f = 0; f < FRAMES; f++) {
-        integrator.run(state, STEPS / FRAMES);
-        xyz.set(state.positions, f * nAtoms * 3);
-      }
+      integrateFrames(integrator, state, FRAMES, STEPS / FRAMES, (f) => xyz.set(state.positions, f * nAtoms * 3));
       segments++;
-      const latent = await pcoord.fromFrames({ nFrames: FRAMES, nAtoms, xyz });
+      const [latent] = await pcoord.fromFrames([{ nFrames: FRAMES, nAtoms, xyz }]);
       for (let d = 0; d < point.length; d++) point[d] = Math.fround(latent[(FRAMES - 1) * point.length + d]);
       const [bin] = mapper.assign({ n: 1, ndim: point.length, points: point, weights: new Float64Array([1]) });
       arrived = targets.has(bin);

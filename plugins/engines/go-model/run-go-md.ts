@@ -4,6 +4,7 @@ import type { Topology } from '../../trajectory/topology.js';
 import { readBackboneTemplate, rebuildBackbone } from './backbone.js';
 import { readCaStructure, type AtomStructure } from './ca-structure.js';
 import { writeDcd } from './dcd-writer.js';
+import { integrateFrames } from './frames-loop.js';
 import type { GoMdOptions } from './go-md-args.js';
 import { buildGoModel, CLEMENTI_PARAMETERS, nativeContactFraction } from './go-model.js';
 import { LangevinIntegrator } from './langevin.js';
@@ -43,11 +44,7 @@ export async function runGoMd(options: GoMdOptions, log: (line: string) => void 
     integrator.run(state, 0);
     record();
   }
-  for (let f = 0; f < options.frames; f++) {
-    integrator.run(state, stepsPerFrame);
-    checkFinite(state, options);
-    record();
-  }
+  integrateFrames(integrator, state, options.frames, stepsPerFrame, record);
 
   if (options.dcd) {
     await writeDcd(
@@ -89,13 +86,4 @@ async function initialState(options: GoMdOptions, nAtoms: number, mass: number):
     throw new WeError(`holds ${start.nAtoms} CA atoms, expected ${nAtoms} as in the native structure ${options.native}`, options.start);
   }
   return startState(start.positions, options.temperature, mass, options.seed as number);
-}
-
-/** A blown-up integration must fail the segment, not hand NaNs to the progress coordinate. */
-function checkFinite(state: MdState, options: GoMdOptions): void {
-  if (!state.positions.every(Number.isFinite)) {
-    throw new WeError(
-      `positions became non-finite by step ${state.step}; expected a stable integration (try a smaller --timestep than ${options.timestep} ps)`,
-    );
-  }
 }
