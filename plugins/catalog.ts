@@ -6,13 +6,14 @@
 import type { PluginCatalog } from '../core/config/plugin-catalog.js';
 import { onnxOptions } from './pcoord-onnx/options.js';
 import { executableOptions } from './propagators/executable/options.js';
+import { goModelOptions } from './propagators/go-model/options.js';
 import { odldOptions } from './propagators/odld/options.js';
 import { westh5Options } from './stores/westh5/options.js';
 import { localOptions } from './work-managers/local-options.js';
 import { redisOptions } from './work-managers/redis/options.js';
 
 export const pluginCatalog: PluginCatalog = {
-  propagator: { odld: odldOptions, executable: executableOptions },
+  propagator: { odld: odldOptions, 'go-model': goModelOptions, executable: executableOptions },
   progress_coordinate: { onnx: onnxOptions },
   work_manager: { local: localOptions, redis: redisOptions },
   store: { westh5: westh5Options },

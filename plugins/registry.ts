@@ -11,6 +11,11 @@ export const builtinPlugins: PluginRegistry = {
       batchSize: Infinity,
       create: async (ctx, options) => (await import('./propagators/odld/odld-propagator.js')).createOdldPropagator(ctx, options),
     },
+    // In process, a whole iteration per task: no process per segment.
+    'go-model': {
+      batchSize: Infinity,
+      create: async (ctx, options) => (await import('./propagators/go-model/go-model-propagator.js')).createGoModelPropagator(ctx, options),
+    },
     // One run-script process per segment.
     executable: {
       batchSize: 1,

@@ -278,7 +278,7 @@ export function weYamlObject(catalog?: PluginCatalog) {
       })
       .nullish()
       .describe('Walkers ending in the bin of a target state are recycled into a basis state and their weight counted as flux: a list, or {file: TSTATE}. Omit for none.'),
-    propagator: pluginChoice(catalog, 'propagator').describe('What moves segments forward: `odld` (in process) or `executable` (a run script per segment).'),
+    propagator: pluginChoice(catalog, 'propagator').describe('What moves segments forward: `odld` or `go-model` (in process) or `executable` (a run script per segment).'),
     progress_coordinate: pluginChoice(catalog, 'progress_coordinate')
       .optional()
       .describe('A model turning structures into pcoords (`onnx`), for basis states without one and for pcoord_from: trajectory.'),
