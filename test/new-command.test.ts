@@ -29,9 +29,10 @@ describe('we new --from', () => {
     const src = join(root, 'project', 'sim');
     mkdirSync(join(src, 'seg_logs'), { recursive: true });
     mkdirSync(join(src, 'traj_segs', '000001'), { recursive: true });
+    mkdirSync(join(src, 'figures'), { recursive: true });
     mkdirSync(join(root, 'project', 'common'));
     writeFileSync(join(root, 'project', 'common', 'BASIS_STATES'), 'a 1 0\n');
-    for (const name of ['west.h5', 'west.h5.journal.0', 'we-status.json', 'TSTATE']) writeFileSync(join(src, name), '');
+    for (const name of ['west.h5', 'west.h5.journal.0', 'we-status.json', 'pdist.h5', 'report.html', 'TSTATE']) writeFileSync(join(src, name), '');
     const weYaml = [
       '# my simulation',
       "basis_states: {file: ../common/BASIS_STATES, folder: '../common'}   # shared with the other runs",

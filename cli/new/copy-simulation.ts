@@ -8,8 +8,11 @@ import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { replaceValues, stringValues } from './yaml-values.js';
 
-/** What `we init` and `we run` write at the top of a simulation: not part of a new one. */
-const RUN_OUTPUT = /^(west\.h5(\..*)?|we-status\.json|seg_logs|traj_segs|istates)$/;
+/**
+ * What `we init` and `we run` write at the top of a simulation, and what `we pdist`, `we plot` and `we report`
+ * write there by default: not part of a new one.
+ */
+const RUN_OUTPUT = /^(west\.h5(\..*)?|we-status\.json|seg_logs|traj_segs|istates|pdist\.h5|figures|report\.html)$/;
 
 /** The copy filter: `path` lies in `src`; true for everything but a run's outputs. */
 export function isSimulationInput(src: string, path: string): boolean {
