@@ -88,3 +88,14 @@ describe('we extract', () => {
     expect(text.stdout.trim()).toBe('segment log');
   });
 });
+
+describe('a closed pipe', () => {
+  it('ends `we` quietly with 141 (as SIGPIPE would) when the reader has gone (`we plot --help | head`)', async () => {
+    const child = execa('node', [weBin, 'plot', '--help'], { reject: false, stdout: 'pipe', stderr: 'pipe' });
+    // Close the only read end before `we` has started: its first write finds no reader.
+    child.stdout.destroy();
+    const result = await child;
+    expect(result.exitCode).toBe(141);
+    expect(result.stderr).toBe('');
+  });
+});
