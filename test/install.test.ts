@@ -6,7 +6,7 @@
  * rewrite files that other test files are running).
  */
 import { execa } from 'execa';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/cli.js';
@@ -47,7 +47,7 @@ describe('npm install -g of the packed tarball', () => {
 
   it('ships the build, models, basis states, examples and engine, and nothing of the tests or benches', () => {
     for (const path of ['bin/we', 'bin/we-go-md', 'dist/cli/we.js', 'dist/plugins/engines/go-model/go-md.js', 'models/chignolin-aae/model.onnx',
-      'models/bba-aae/model.yaml', 'bstates/chignolin/BASIS_STATES', 'bstates/bba/0/bstate.pdb', 'examples/go-chignolin/runseg.sh', 'README.md']) {
+      'models/bba-aae/model.yaml', 'bstates/chignolin/BASIS_STATES', 'bstates/bba/0/bstate.pdb', 'examples/go-chignolin/runseg.sh', 'plugins/figures/fonts/DejaVuSans.ttf', 'README.md']) {
       expect(files).toContain(path);
     }
     expect(files.filter((f) => /^(test|bench|scripts|dist\/bench)\/|\.ts$|\.map$|west\.h5|node_modules/.test(f))).toEqual([]);
@@ -81,5 +81,16 @@ describe('npm install -g of the packed tarball', () => {
     const listed = JSON.parse(models.stdout) as { models: { name: string; where: string }[]; basisStateSets: { name: string; where: string }[] };
     expect(listed.models.map((m) => m.where)).toEqual([join(installed, 'models', 'bba-aae'), join(installed, 'models', 'chignolin-aae')]);
     expect(listed.basisStateSets.find((s) => s.name === 'chignolin')?.where).toBe(join(installed, 'bstates', 'chignolin'));
+
+    // Figures are drawn with the font the package ships; without it resvg would draw no text, so `we plot` refuses.
+    const plot = await user('we', ['plot', '--figures', 'flux'], sim);
+    expect(plot.exitCode, plot.all).toBe(0);
+    const font = join(installed, 'plugins/figures/fonts/DejaVuSans.ttf');
+    renameSync(font, `${font}.aside`);
+    const fontless = await user('we', ['plot', '--figures', 'flux', '-o', 'fontless'], sim);
+    renameSync(`${font}.aside`, font);
+    expect(fontless.exitCode).toBe(1);
+    expect(fontless.stderr).toBe(`we: error: ${font}: the font figures are drawn with is missing from this installation of we (reinstall it)`);
+    expect(existsSync(join(sim, 'fontless', 'flux.png'))).toBe(false);
   }, 900_000);
 });

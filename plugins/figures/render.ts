@@ -49,6 +49,9 @@ export async function renderSvg(spec: TopLevelSpec, what: string): Promise<strin
 }
 
 export async function svgToPng(svg: string): Promise<Buffer> {
+  // resvg draws no text at all without a font, and says nothing: a figure without labels must not pass for one.
+  const missing = FONT_FILES.find((file) => !existsSync(file));
+  if (missing) throw new WeError('the font figures are drawn with is missing from this installation of we (reinstall it)', missing);
   const styled = svg.replace(/^(<svg[^>]*>)/, `$1${CRISP_RECTS}`);
   const image = await renderAsync(styled, {
     fitTo: { mode: 'zoom', value: PNG_SCALE },
