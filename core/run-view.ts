@@ -35,6 +35,11 @@ export interface RunView {
   readonly targetStates: readonly TargetState[];
   /** Segments of iteration n (1 … lastIteration). */
   segments(n: number): IterationSegments;
+  /**
+   * Only the weights of iteration n's segments and the target each was recycled into (-1 if none): what the flux
+   * needs, cheaper than segments(n).
+   */
+  recycling(n: number): Pick<IterationSegments, 'weight' | 'recycledInto'>;
   /** Only the weights of iteration n's segments (cheaper than segments(n) when nothing else is needed). */
   weights(n: number): Float64Array;
   /**

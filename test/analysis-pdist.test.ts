@@ -65,6 +65,7 @@ describe('we pdist', () => {
         },
         weights: (n) => view.weights(n),
         segments: (n) => view.segments(n),
+        recycling: (n) => view.recycling(n),
       };
       const requests: PdistOptions[] = [
         { dims: [0] },

@@ -13,17 +13,20 @@ import type { PcoordArray } from '../types.js';
 export function cachedRunView(view: RunView): RunView {
   const segments = new Map<number, IterationSegments>();
   const rows = new Map<string, PcoordArray>();
+  const segmentsOf = (n: number): IterationSegments => {
+    let s = segments.get(n);
+    if (!s) segments.set(n, (s = view.segments(n)));
+    return s;
+  };
   return {
     source: view.source,
     lastIteration: view.lastIteration,
     pcoord: view.pcoord,
     basisStates: view.basisStates,
     targetStates: view.targetStates,
-    segments(n) {
-      let s = segments.get(n);
-      if (!s) segments.set(n, (s = view.segments(n)));
-      return s;
-    },
+    segments: segmentsOf,
+    // the figures that need the flux need the segments too: read them once, in full
+    recycling: segmentsOf,
     pcoords(n, which, reuse) {
       if (which === 'all') return view.pcoords(n, which, reuse);
       const key = `${n}:${which}`;

@@ -8,7 +8,7 @@
 import { BoundarySearch } from '../binning/search.js';
 import { WeError } from '../errors.js';
 import type { RunView } from '../run-view.js';
-import type { PcoordArray, PcoordDtype } from '../types.js';
+import type { PcoordArray, PcoordDtype, PcoordShape } from '../types.js';
 import type { BinSpec } from './bin-spec.js';
 import { iterationRange, type IterationRange } from './iteration-range.js';
 
@@ -81,9 +81,10 @@ function edgesFromRange(min: number, max: number, n: number): Float64Array {
  * BoundarySearch on the 10^7–10^8 points of a run.
  */
 export class EvenSearch {
-  private readonly origin: number;
-  private readonly perUnit: number;
-  private readonly last: number;
+  readonly origin: number;
+  readonly perUnit: number;
+  /** The last bin's index. */
+  readonly last: number;
 
   constructor(readonly sorted: Float64Array) {
     this.last = sorted.length - 2;
@@ -95,7 +96,7 @@ export class EvenSearch {
   static fits(sorted: Float64Array): boolean {
     const bins = sorted.length - 1;
     const span = sorted[bins] - sorted[0];
-    if (bins < 1 || !Number.isFinite(span) || !(span > 0)) return false;
+    if (bins < 1 || !Number.isFinite(span) || !(span > 0) || bins >= 2 ** 31 - 1) return false;
     return sorted.every((b, i) => Math.abs(((b - sorted[0]) * bins) / span - i) < 0.25);
   }
 
@@ -104,12 +105,43 @@ export class EvenSearch {
     const b = this.sorted;
     if (!(x >= b[0])) return 0;
     if (x >= b[this.last + 1]) return this.last + 2;
-    let k = Math.floor((x - this.origin) * this.perUnit);
+    // x >= origin, so truncation is floor (and cheaper than Math.floor)
+    let k = ((x - this.origin) * this.perUnit) | 0;
     if (k > this.last) k = this.last;
     if (x < b[k]) k--;
     else if (x >= b[k + 1]) k++;
     return k + 1;
   }
+}
+
+/**
+ * The 1-D histogram of one iteration over evenly spaced bins: count() written out in one loop over every segment's
+ * timepoints firstRow … len − 1 of dimension d, adding the segment's weight in the order the points come (so the
+ * sums are those of the general loop, bit for bit). A third faster than calling count() per point, on the 10^7–10^8
+ * points of a run. Returns the index into `points` of the first point outside the bins (skipped when `loose`), or -1.
+ */
+function addEven(search: EvenSearch, points: PcoordArray, weight: Float64Array, shape: PcoordShape, d: number, firstRow: number, loose: boolean, out: Float64Array): number {
+  const { len, ndim } = shape;
+  const { sorted: b, origin, perUnit, last } = search;
+  const lo = b[0];
+  const hi = b[last + 1];
+  for (let s = 0; s < weight.length; s++) {
+    const w = weight[s];
+    const end = (s + 1) * len * ndim;
+    for (let at = (s * len + firstRow) * ndim + d; at < end; at += ndim) {
+      const x = points[at];
+      if (!(x >= lo && x < hi)) {
+        if (loose) continue;
+        return at;
+      }
+      let k = ((x - origin) * perUnit) | 0;
+      if (k > last) k = last;
+      if (x < b[k]) k--;
+      else if (x >= b[k + 1]) k++;
+      out[k] += w;
+    }
+  }
+  return -1;
 }
 
 function searchFor(edges: Float64Array): EvenSearch | BoundarySearch {
@@ -216,8 +248,12 @@ class Accumulator {
     const { shape, searches, strides, bin } = this;
     const out = this.histograms.subarray((n - first) * this.size, (n - first + 1) * this.size);
     const firstRow = n === first ? 0 : 1;
-    if (dims.length === 1) {
-      // the usual case, without the per-axis bookkeeping
+    if (dims.length === 1 && searches[0] instanceof EvenSearch) {
+      // the usual case (w_pdist's default bins)
+      const at = addEven(searches[0], points, weight, this.view.pcoord, dims[0], firstRow, loose, out);
+      if (at >= 0) throw this.outside(n, Math.floor(at / (len * ndim)), Math.floor(at / ndim) % len, 0, points[at]);
+    } else if (dims.length === 1) {
+      // boundaries given, without the per-axis bookkeeping
       const search = searches[0];
       const nb = shape[0];
       const d = dims[0];

@@ -22,7 +22,7 @@ export function targetFlux(view: RunView, { first, last }: IterationRange): Targ
   const count = last - first + 1;
   const flux = view.targetStates.map(() => new Float64Array(count));
   for (let n = first; n <= last; n++) {
-    const { weight, recycledInto } = view.segments(n);
+    const { weight, recycledInto } = view.recycling(n);
     for (let s = 0; s < weight.length; s++) if (recycledInto[s] >= 0) flux[recycledInto[s]][n - first] += weight[s];
   }
   return {

@@ -68,11 +68,24 @@ function readTargetStates(file: File, set: string | undefined): TargetState[] {
   return rows.map(([label], i) => ({ label: String(label), pcoord: points[i] }));
 }
 
+interface NewWeights {
+  prevSegId: Float64Array;
+  targetId: Float64Array;
+}
+
 /** A compound dataset's numeric members, all rows or rows [from, to). */
 function readMembers(file: File, path: string, names: readonly string[], range?: { from: number; to: number }): Float64Array[] {
   const meta = Module.get_dataset_metadata(file.file_id, path);
   const slab = range ? { offset: [range.from], count: [range.to - range.from] } : undefined;
   return readNumericMembers(file.file_id, path, meta, names, slab);
+}
+
+/** Iteration n's new_weights (prev_seg_id, target_state_id), where WESTPA records what was recycled into n. */
+function readNewWeights(file: File, n: number): NewWeights | undefined {
+  const index = `${iterationPath(n)}/${ITER.newWeights}/${NEW_WEIGHTS.index}`;
+  if (!hasObject(file, index)) return undefined;
+  const [prevSegId, targetId] = readMembers(file, index, ['prev_seg_id', 'target_state_id']);
+  return { prevSegId, targetId };
 }
 
 /**
@@ -82,7 +95,7 @@ function readMembers(file: File, path: string, names: readonly string[], range?:
 function recycledTargets(
   n: number,
   endpoint: Uint8Array,
-  newWeights: { prevSegId: Float64Array; targetId: Float64Array } | undefined,
+  newWeights: NewWeights | undefined,
   ntargets: number,
   source: string,
 ): Int32Array {
@@ -144,18 +157,11 @@ class WestH5RunView implements RunView {
 
   segments(n: number): IterationSegments {
     this.checkIteration(n);
-    const { weight, parent, endpoint, walltime, cputime, newWeights } = this.read(`reading iteration ${n}`, (file) => {
-      const [weight, parent, endpoint, walltime, cputime] = readMembers(file, `${iterationPath(n)}/${ITER.segIndex}`, [
-        'weight',
-        'parent_id',
-        'endpoint_type',
-        'walltime',
-        'cputime',
-      ]);
-      const index = `${iterationPath(n + 1)}/${ITER.newWeights}/${NEW_WEIGHTS.index}`;
-      const [prevSegId, targetId] = hasObject(file, index) ? readMembers(file, index, ['prev_seg_id', 'target_state_id']) : [];
-      return { weight, parent, endpoint, walltime, cputime, newWeights: prevSegId && targetId ? { prevSegId, targetId } : undefined };
-    });
+    const { members, newWeights } = this.read(`reading iteration ${n}`, (file) => ({
+      members: readMembers(file, `${iterationPath(n)}/${ITER.segIndex}`, ['weight', 'parent_id', 'endpoint_type', 'walltime', 'cputime']),
+      newWeights: readNewWeights(file, n + 1),
+    }));
+    const [weight, parent, endpoint, walltime, cputime] = members;
     const endpointType = Uint8Array.from(endpoint);
     return {
       iteration: n,
@@ -167,6 +173,16 @@ class WestH5RunView implements RunView {
       walltime,
       cputime,
     };
+  }
+
+  recycling(n: number): Pick<IterationSegments, 'weight' | 'recycledInto'> {
+    this.checkIteration(n);
+    const { members, newWeights } = this.read(`reading iteration ${n}`, (file) => ({
+      members: readMembers(file, `${iterationPath(n)}/${ITER.segIndex}`, ['weight', 'endpoint_type']),
+      newWeights: readNewWeights(file, n + 1),
+    }));
+    const [weight, endpoint] = members;
+    return { weight, recycledInto: recycledTargets(n, Uint8Array.from(endpoint), newWeights, this.targetStates.length, this.source) };
   }
 
   weights(n: number): Float64Array {
