@@ -45,6 +45,7 @@ function lateArrivalsRun(): RunView {
     targetStates: [{ label: 'target', pcoord: [2.5] }],
     segments,
     weights: (n) => segments(n).weight,
+    recycling: (n) => segments(n),
     pcoords: (n, rows) => {
       const m = moves(n);
       if (rows === 'first') return Float64Array.from(m, ([from]) => from);

@@ -83,14 +83,14 @@ describe('npm install -g of the packed tarball', () => {
     expect(listed.basisStateSets.find((s) => s.name === 'chignolin')?.where).toBe(join(installed, 'bstates', 'chignolin'));
 
     // Figures are drawn with the font the package ships; without it resvg would draw no text, so `we plot` refuses.
-    const plot = await user('we', ['plot', '--figures', 'flux'], sim);
+    const plot = await user('we', ['plot', '--figures', 'walkers'], sim);
     expect(plot.exitCode, plot.all).toBe(0);
     const font = join(installed, 'plugins/figures/fonts/DejaVuSans.ttf');
     renameSync(font, `${font}.aside`);
-    const fontless = await user('we', ['plot', '--figures', 'flux', '-o', 'fontless'], sim);
+    const fontless = await user('we', ['plot', '--figures', 'walkers', '-o', 'fontless'], sim);
     renameSync(`${font}.aside`, font);
     expect(fontless.exitCode).toBe(1);
     expect(fontless.stderr).toBe(`we: error: ${font}: the font figures are drawn with is missing from this installation of we (reinstall it)`);
-    expect(existsSync(join(sim, 'fontless', 'flux.png'))).toBe(false);
+    expect(existsSync(join(sim, 'fontless', 'walkers.png'))).toBe(false);
   }, 900_000);
 });
