@@ -7,9 +7,10 @@ import { renderAsync } from '@resvg/resvg-js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { View, parse } from 'vega';
+import { View, parse, type Mark } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { WeError } from '../../core/errors.js';
+import { rasteriseCells } from './raster-cells.js';
 
 /** Pixels per CSS pixel of the spec: sharp on high-density screens and in slides. */
 const PNG_SCALE = 2;
@@ -34,14 +35,31 @@ const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => join(FON
  */
 const CRISP_RECTS = '<style>.mark-rect path { shape-rendering: crispEdges }</style>';
 
+/** Tooltips are not drawn in a PNG: Vega need not format one per cell (the spec keeps them for `we report`). */
+function withoutTooltips(marks: Mark[] | undefined): void {
+  for (const mark of marks ?? []) {
+    for (const set of Object.values(mark.encode ?? {})) delete (set as Record<string, unknown>).tooltip;
+    if (mark.type === 'group') withoutTooltips(mark.marks);
+  }
+}
+
+/**
+ * The SVG that svgToPng rasterises: the figure as the spec draws it, without what a PNG cannot show (tooltips;
+ * ARIA labels, off unless the spec's config turns them on), and with heat-map cells as one image on the PNG's pixel
+ * grid (raster-cells.ts). Not a standalone vector figure: the cells are pixels.
+ */
 export async function renderSvg(spec: TopLevelSpec, what: string): Promise<string> {
   let view: View;
   try {
-    view = new View(parse(compile(spec).spec), { renderer: 'none' });
+    const vega = compile(spec, { config: { aria: false } }).spec;
+    withoutTooltips(vega.marks);
+    view = new View(parse(vega), { renderer: 'none' });
   } catch (error) {
     throw new WeError(`not a Vega-Lite spec we can draw: ${(error as Error).message}`, what);
   }
   try {
+    await view.runAsync();
+    rasteriseCells(view, PNG_SCALE);
     return await view.toSVG();
   } finally {
     view.finalize();
