@@ -10,6 +10,7 @@ import { h5pyJson } from './helpers/h5py.js';
 import { W_PDIST, type WPdistComparison } from './helpers/w-pdist.js';
 import { westpaLayoutRun } from './helpers/westpa-layout.js';
 import { probabilityDistribution, probabilityDistributions, type PdistOptions } from '../core/analysis/pdist.js';
+import { Random } from '../core/random.js';
 import type { RunView } from '../core/run-view.js';
 import { openRunView } from '../plugins/stores/westh5/run-view.js';
 
@@ -86,4 +87,68 @@ describe('we pdist', () => {
       view.close();
     }
   });
+
+  it('bins a 2-D pcoord once per dimension for all the distributions that share it, as each computed alone', () => {
+    const view = latentView(6, 40, 5);
+    const requests: PdistOptions[] = [
+      { dims: [0] },
+      { dims: [1] },
+      { dims: [0, 1] },
+      { dims: [1, 0], first: 3, last: 5, bins: { kind: 'counts', counts: [7, 9] } },
+    ];
+    const together = probabilityDistributions(view, requests);
+    requests.forEach((options, k) => expect(together[k]).toEqual(probabilityDistribution(view, options)));
+    // the 2-D one against the definition: weights per cell over all timepoints (timepoint 0 only in the first
+    // iteration), divided by the cell's area, summing to 1
+    const { axes, shape, histograms } = together[2];
+    for (let n = 1; n <= 6; n++) {
+      const expected = new Float64Array(shape[0] * shape[1]);
+      const points = view.pcoords(n, 'all');
+      view.weights(n).forEach((w, s) => {
+        for (let t = n === 1 ? 0 : 1; t < 5; t++) {
+          const [x, y] = [points[(s * 5 + t) * 2], points[(s * 5 + t) * 2 + 1]];
+          const [i, j] = [axes[0].edges.findLastIndex((e) => e <= x), axes[1].edges.findLastIndex((e) => e <= y)];
+          expected[i * shape[1] + j] += w / ((axes[0].edges[i + 1] - axes[0].edges[i]) * (axes[1].edges[j + 1] - axes[1].edges[j]));
+        }
+      });
+      const total = expected.reduce((a, b) => a + b, 0);
+      const got = histograms.subarray((n - 1) * expected.length, n * expected.length);
+      expected.forEach((e, c) => expect(got[c]).toBeCloseTo(e / total, 12));
+    }
+    // a point outside fixed boundaries is named by iteration, segment, timepoint and dimension: here the first
+    // point's second coordinate, at the last boundary of dimension 1
+    const y = view.pcoords(1, 'all')[1];
+    const wide = { kind: 'boundaries' as const, boundaries: [[-100, 100], [-100, 100]] };
+    const narrow = { kind: 'boundaries' as const, boundaries: [[-100, 100], [-100, y]] };
+    expect(() => probabilityDistributions(view, [{ dims: [0, 1], bins: wide }, { dims: [0, 1], bins: narrow }])).toThrow(
+      `iteration 1, segment 0, timepoint 0: pcoord dimension 1 = ${y} is outside the bins [-100, ${y})`,
+    );
+  });
 });
+
+/**
+ * A 2-D float64 run held in memory (walkers drifting from the origin), for arithmetic checks that need no file:
+ * `iterations` × `walkers` segments of `len` timepoints, uneven weights summing to 1.
+ */
+function latentView(iterations: number, walkers: number, len: number): RunView {
+  const rng = new Random(3);
+  const pcoords = Array.from({ length: iterations }, () => Float64Array.from({ length: walkers * len * 2 }, (_, k) => (k % 2 ? 1 : 2) * (rng.float() - 0.3) * 3));
+  const raw = Array.from({ length: walkers }, (_, s) => 1 + (s % 7));
+  const weight = Float64Array.from(raw, (w) => w / raw.reduce((a, b) => a + b, 0));
+  const unused = (): never => {
+    throw new Error('not used by pdist');
+  };
+  return {
+    source: 'latent (in memory)',
+    lastIteration: iterations,
+    pcoord: { len, ndim: 2, dtype: 'float64' },
+    basisStates: [],
+    targetStates: [],
+    pcoords: (n, rows) => (rows === 'all' ? pcoords[n - 1] : unused()),
+    weights: () => weight,
+    segments: unused,
+    initialState: unused,
+    timings: unused,
+    close: () => {},
+  };
+}

@@ -153,19 +153,16 @@ function comparedEdges(edges: Float64Array, dtype: PcoordDtype): Float64Array {
   return dtype === 'float32' ? edges.map(Math.fround) : edges;
 }
 
-/** Per iteration × dimension: min and max over all timepoints. */
-function scanRange(points: PcoordArray, ndim: number, dims: number[], range: { min: number[]; max: number[] }): void {
-  dims.forEach((d, a) => {
-    let min = range.min[a];
-    let max = range.max[a];
-    for (let i = d; i < points.length; i += ndim) {
-      const x = points[i];
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
-    range.min[a] = min;
-    range.max[a] = max;
-  });
+/** Min and max of one dimension over all timepoints of an iteration's points. */
+function extentOf(points: PcoordArray, ndim: number, d: number): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = d; i < points.length; i += ndim) {
+    const x = points[i];
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return [min, max];
 }
 
 /** One requested distribution as it is computed: its iterations, dimensions, and (after the range pass) its bins. */
@@ -206,86 +203,140 @@ function coveredIterations(plans: readonly Plan[]): number[] {
   return out;
 }
 
-/** One pdist's histograms being filled, iteration by iteration. */
+/**
+ * One pcoord dimension binned on one set of boundaries: each iteration, the bin of every point (all timepoints),
+ * computed once for every histogram that bins this dimension so (the evolution of a dimension and the 2-D
+ * distribution share theirs when the window is the range drawn).
+ */
+class AxisBins {
+  readonly nbins: number;
+  /** The last iteration `index` holds; 0 before the first. */
+  iteration = 0;
+  /** Bin of point p (segment-major, then timepoint): -1 below the first boundary or NaN, nbins at or above the last. */
+  index = new Int32Array(0);
+  /** How many of the distributions bin on this axis. */
+  users = 0;
+  readonly search: EvenSearch | BoundarySearch;
+
+  constructor(
+    readonly dim: number,
+    readonly compared: Float64Array,
+  ) {
+    this.nbins = compared.length - 1;
+    this.search = searchFor(compared);
+  }
+
+  bin(n: number, points: PcoordArray, ndim: number): void {
+    if (this.iteration === n) return;
+    const count = points.length / ndim;
+    if (this.index.length < count) this.index = new Int32Array(count);
+    const { index, search, dim } = this;
+    for (let p = 0, at = dim; p < count; p++, at += ndim) index[p] = search.count(points[at]) - 1;
+    this.iteration = n;
+  }
+}
+
+/** The AxisBins of every (dimension, boundaries) pair the plans bin on, one object per distinct pair. */
+function sharedAxes(plans: readonly Plan[], dtype: PcoordDtype): AxisBins[][] {
+  const byKey = new Map<string, AxisBins>();
+  return plans.map((plan) =>
+    plan.dims.map((dim, a) => {
+      const compared = comparedEdges(plan.edges[a], dtype);
+      const key = `${dim}:${compared.join(',')}`;
+      let axis = byKey.get(key);
+      if (!axis) byKey.set(key, (axis = new AxisBins(dim, compared)));
+      axis.users++;
+      return axis;
+    }),
+  );
+}
+
+/** One pdist's histograms being filled, iteration by iteration, from its axes' bin indices. */
 class Accumulator {
   readonly axes: HistogramAxis[];
   readonly shape: number[];
   readonly histograms: Float64Array;
+  /** Set when this 1-D histogram's even bins are its own: then no bin indices are kept, see add(). */
+  readonly fused: EvenSearch | undefined;
   private readonly size: number;
   private readonly strides: number[];
-  private readonly searches: (EvenSearch | BoundarySearch)[];
-  private readonly compared: Float64Array[];
-  private readonly bin: Int32Array;
 
   constructor(
     readonly plan: Plan,
+    readonly bins: AxisBins[],
     private readonly view: RunView,
   ) {
     const { dims, edges, first, last } = plan;
-    const { dtype } = view.pcoord;
     this.axes = dims.map((d, a) => axisOf(d, edges[a]));
     this.shape = this.axes.map((axis) => axis.edges.length - 1);
-    this.compared = edges.map((e) => comparedEdges(e, dtype));
-    this.searches = this.compared.map(searchFor);
     this.size = this.shape.reduce((a, b) => a * b, 1);
     this.strides = this.shape.map((_, a) => this.shape.slice(a + 1).reduce((x, y) => x * y, 1));
     this.histograms = new Float64Array((last - first + 1) * this.size);
-    this.bin = new Int32Array(dims.length);
+    const [only] = bins;
+    this.fused = bins.length === 1 && only.users === 1 && only.search instanceof EvenSearch ? only.search : undefined;
   }
 
-  private outside(n: number, s: number, t: number, a: number, x: number): WeError {
+  private outside(n: number, p: number, a: number, points: PcoordArray): WeError {
     const { axes, shape } = this;
+    const { len, ndim } = this.view.pcoord;
+    const x = points[p * ndim + this.plan.dims[a]];
     return new WeError(
-      `iteration ${n}, segment ${s}, timepoint ${t}: pcoord dimension ${this.plan.dims[a]} = ${x} is outside the bins ` +
+      `iteration ${n}, segment ${Math.floor(p / len)}, timepoint ${p % len}: pcoord dimension ${this.plan.dims[a]} = ${x} is outside the bins ` +
         `[${axes[a].edges[0]}, ${axes[a].edges[shape[a]]}) (widen --bins or pass --loose to drop such points)`,
       this.view.source,
     );
   }
 
+  /** Adds iteration n, whose points every axis of `bins` has binned (unless `fused`). */
   add(n: number, points: PcoordArray, weight: Float64Array): void {
-    const { first, dims, loose } = this.plan;
-    const { len, ndim } = this.view.pcoord;
-    const { shape, searches, strides, bin } = this;
+    const { first, loose } = this.plan;
+    const { len } = this.view.pcoord;
+    const { shape, strides, bins } = this;
     const out = this.histograms.subarray((n - first) * this.size, (n - first + 1) * this.size);
     const firstRow = n === first ? 0 : 1;
-    if (dims.length === 1 && searches[0] instanceof EvenSearch) {
-      // the usual case (w_pdist's default bins)
-      const at = addEven(searches[0], points, weight, this.view.pcoord, dims[0], firstRow, loose, out);
-      if (at >= 0) throw this.outside(n, Math.floor(at / (len * ndim)), Math.floor(at / ndim) % len, 0, points[at]);
-    } else if (dims.length === 1) {
-      // boundaries given, without the per-axis bookkeeping
-      const search = searches[0];
+    if (this.fused) {
+      // w_pdist's default bins on a dimension no other histogram here bins (we pdist): binned and added in one loop
+      const at = addEven(this.fused, points, weight, this.view.pcoord, this.plan.dims[0], firstRow, loose, out);
+      if (at >= 0) throw this.outside(n, Math.floor(at / this.view.pcoord.ndim), 0, points);
+    } else if (bins.length === 1) {
+      const index = bins[0].index;
       const nb = shape[0];
-      const d = dims[0];
       for (let s = 0; s < weight.length; s++) {
         const w = weight[s];
-        for (let t = firstRow, at = (s * len + firstRow) * ndim + d; t < len; t++, at += ndim) {
-          const k = search.count(points[at]) - 1;
+        for (let p = s * len + firstRow, end = (s + 1) * len; p < end; p++) {
+          const k = index[p];
           if (k >= 0 && k < nb) out[k] += w;
-          else if (!loose) throw this.outside(n, s, t, 0, points[at]);
+          else if (!loose) throw this.outside(n, p, 0, points);
+        }
+      }
+    } else if (bins.length === 2) {
+      const [i0, i1] = [bins[0].index, bins[1].index];
+      const [n0, n1] = shape;
+      for (let s = 0; s < weight.length; s++) {
+        const w = weight[s];
+        for (let p = s * len + firstRow, end = (s + 1) * len; p < end; p++) {
+          const k0 = i0[p];
+          const k1 = i1[p];
+          if (k0 >= 0 && k0 < n0 && k1 >= 0 && k1 < n1) out[k0 * n1 + k1] += w;
+          else if (!loose) throw this.outside(n, p, k0 >= 0 && k0 < n0 ? 1 : 0, points);
         }
       }
     } else {
       for (let s = 0; s < weight.length; s++) {
-        for (let t = firstRow; t < len; t++) {
-          const base = (s * len + t) * ndim;
+        for (let p = s * len + firstRow, end = (s + 1) * len; p < end; p++) {
           let flat = 0;
-          let inside = true;
-          for (let a = 0; a < dims.length; a++) {
-            const x = points[base + dims[a]];
-            bin[a] = searches[a].count(x) - 1;
-            if (bin[a] < 0 || bin[a] >= shape[a]) {
-              if (!loose) throw this.outside(n, s, t, a, x);
-              inside = false;
-              break;
-            }
-            flat += bin[a] * strides[a];
+          let a = 0;
+          for (; a < bins.length; a++) {
+            const k = bins[a].index[p];
+            if (k < 0 || k >= shape[a]) break;
+            flat += k * strides[a];
           }
-          if (inside) out[flat] += weight[s];
+          if (a === bins.length) out[flat] += weight[s];
+          else if (!loose) throw this.outside(n, p, a, points);
         }
       }
     }
-    normalise(out, shape, this.compared, this.view.pcoord.dtype);
+    normalise(out, shape, this.bins.map((b) => b.compared), this.view.pcoord.dtype);
   }
 
   result(): Pdist {
@@ -301,8 +352,9 @@ export function probabilityDistribution(view: RunView, options: PdistOptions = {
 /**
  * Several distributions of one run (e.g. all the histograms of its figures) in at most two passes over its
  * iterations, each iteration's pcoord read once per pass: the range pass (only when a count spec needs the data's
- * range, as w_pdist does) and the histogram pass. One buffer serves every read, so memory stays constant and no
- * fresh memory is mapped per iteration.
+ * range, as w_pdist does) and the histogram pass. Within a pass, a dimension is scanned, and binned on given
+ * boundaries, once for all the distributions that need it. One buffer serves every read, so memory stays constant
+ * and no fresh memory is mapped per iteration.
  */
 export function probabilityDistributions(view: RunView, requests: readonly PdistOptions[]): Pdist[] {
   const plans = requests.map((options) => planOf(view, options));
@@ -313,7 +365,17 @@ export function probabilityDistributions(view: RunView, requests: readonly Pdist
   if (ranged.length > 0) {
     for (const n of coveredIterations(ranged)) {
       points = view.pcoords(n, 'all', points);
-      for (const p of ranged) if (p.first <= n && n <= p.last) scanRange(points, ndim, p.dims, p.range);
+      // each dimension scanned once, however many distributions bin it
+      const extents = new Map<number, [number, number]>();
+      for (const p of ranged) {
+        if (p.first > n || n > p.last) continue;
+        p.dims.forEach((d, a) => {
+          let extent = extents.get(d);
+          if (!extent) extents.set(d, (extent = extentOf(points!, ndim, d)));
+          p.range.min[a] = Math.min(p.range.min[a], extent[0]);
+          p.range.max[a] = Math.max(p.range.max[a], extent[1]);
+        });
+      }
     }
     for (const p of ranged) {
       p.edges = p.counts!.map((count, a) => {
@@ -323,11 +385,16 @@ export function probabilityDistributions(view: RunView, requests: readonly Pdist
     }
   }
 
-  const accumulators = plans.map((p) => new Accumulator(p, view));
+  const axes = sharedAxes(plans, view.pcoord.dtype);
+  const accumulators = plans.map((p, k) => new Accumulator(p, axes[k], view));
   for (const n of coveredIterations(plans)) {
     points = view.pcoords(n, 'all', points);
     const weight = view.weights(n);
-    for (const acc of accumulators) if (acc.plan.first <= n && n <= acc.plan.last) acc.add(n, points, weight);
+    for (const acc of accumulators) {
+      if (acc.plan.first > n || n > acc.plan.last) continue;
+      if (!acc.fused) for (const axis of acc.bins) axis.bin(n, points, ndim);
+      acc.add(n, points, weight);
+    }
   }
   return accumulators.map((acc) => acc.result());
 }
