@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { iterationRange, type IterationRange } from '../core/analysis/iteration-range.js';
 import { bootstrapSetCount } from '../core/analysis/mcbs.js';
 import { WeError } from '../core/errors.js';
-import { FIGURE_IDS } from '../plugins/figures/figure.js';
+import { FIGURE_IDS, type Figure } from '../plugins/figures/figure.js';
 import { runFigures, type RunFigures, type RunFiguresOptions } from '../plugins/figures/run-figures.js';
 import { analysisBins, openAnalysisRun, type AnalysisRun, type AnalysisSource } from './analysis-run.js';
 import type { FigureFlags } from './figure-options.js';
@@ -57,16 +57,20 @@ function runLabel(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
-/** Opens the run, computes its figures, hands both to `use` while the run is open, and closes it. */
+/**
+ * Opens the run, computes its figures (each given to `onFigure` as soon as it is made), hands them to `use` while
+ * the run is open, and closes it.
+ */
 export async function withRunFigures<T>(
   source: AnalysisSource,
   flags: FigureFlags,
   use: (run: AnalysisRun, settings: RunFiguresOptions, figures: RunFigures) => T | Promise<T>,
+  onFigure?: (figure: Figure) => void,
 ): Promise<T> {
   const run = await openAnalysisRun(source);
   try {
     const settings = await figureSettings(run, flags, runLabel(run.view.source));
-    return await use(run, settings, runFigures(run.view, settings));
+    return await use(run, settings, runFigures(run.view, settings, onFigure));
   } finally {
     run.view.close();
   }

@@ -9,6 +9,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { View, parse } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { pathToFileURL } from 'node:url';
 import { copyExample, repoRoot, we } from './helpers/cli.js';
 import { readPng } from './helpers/png.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -156,5 +157,23 @@ describe('we plot', () => {
     // the segments ran as scripts, so the timing figure has their wall times
     const timing = JSON.parse(readFileSync(join(out, 'timing.vl.json'), 'utf8')) as { vconcat: [{ data: { values: { part: string; seconds: number }[] } }] };
     expect(timing.vconcat[0].data.values.filter((r) => r.part === 'longest segment').every((r) => r.seconds > 0)).toBe(true);
+  });
+
+  it('draws on its PNG thread what the main thread would, and reports a spec it cannot draw as one named line', async () => {
+    // the built modules, as `we plot` runs them: the thread's entry is the compiled png-thread.js
+    const dist = (path: string) => import(pathToFileURL(join(repoRoot, 'dist', path)).href);
+    const [{ PngWorker }, { renderPng }, { WeError }] = await Promise.all([dist('plugins/figures/png-worker.js'), dist('plugins/figures/render.js'), dist('core/errors.js')]);
+    const spec = { data: { values: [{ x: 1, y: 2, c: 0.5 }, { x: 2, y: 2, c: 1.5 }] }, mark: 'rect', encoding: { x: { field: 'x', type: 'ordinal' }, y: { field: 'y', type: 'ordinal' }, color: { field: 'c', type: 'quantitative' } } };
+    const drawer = new PngWorker();
+    try {
+      const [png, bad] = await Promise.allSettled([drawer.draw(spec, 'cells'), drawer.draw({ mark: { type: 'no-such-mark' } }, 'mine.vl.json')]);
+      expect(png.status === 'fulfilled' && png.value.equals(await renderPng(spec, 'cells'))).toBe(true);
+      expect(bad.status).toBe('rejected');
+      const error = (bad as PromiseRejectedResult).reason as Error;
+      expect(error).toBeInstanceOf(WeError);
+      expect(error.message).toMatch(/^mine\.vl\.json: not a Vega-Lite spec we can draw: [^\n]+$/);
+    } finally {
+      await drawer.close();
+    }
   });
 });

@@ -67,8 +67,8 @@ function parseColour(fill: unknown): number | undefined {
 
 /** The item as a cell this module can paint, or undefined when it needs the SVG renderer. */
 function cellOf(item: Record<string, unknown>): Cell | undefined {
-  for (const [key, value] of Object.entries(item)) {
-    if (!INERT.has(key) && !NEUTRAL[key]?.(value)) return undefined;
+  for (const key in item) {
+    if (!INERT.has(key) && !NEUTRAL[key]?.(item[key])) return undefined;
   }
   const rgba = parseColour(item.fill);
   const [x, y, width, height] = [item.x ?? 0, item.y ?? 0, item.width ?? 0, item.height ?? 0];

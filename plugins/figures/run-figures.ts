@@ -59,7 +59,8 @@ export function rateEvolutionStep({ first, last }: IterationRange): number {
   return Math.max(1, Math.ceil((last - first + 1) / RATE_POINTS));
 }
 
-export function runFigures(runView: RunView, options: RunFiguresOptions): RunFigures {
+/** All the figures of the run; `onFigure` is given each as soon as it is made (to draw it while the rest are computed). */
+export function runFigures(runView: RunView, options: RunFiguresOptions, onFigure?: (figure: Figure) => void): RunFigures {
   const view = cachedRunView(runView);
   const { range, window, labels } = options;
   const { source } = options;
@@ -71,6 +72,10 @@ export function runFigures(runView: RunView, options: RunFiguresOptions): RunFig
     result.skipped.push({ id, reason });
   };
   const want = new Set(options.figures);
+  const add = (figure: Figure) => {
+    result.figures.push(figure);
+    onFigure?.(figure);
+  };
 
   // every histogram of the figures in one range pass and one histogram pass over the run
   const distribution = want.has('distribution') && dims.length >= 2 ? dims.slice(0, 2) : undefined;
@@ -83,7 +88,7 @@ export function runFigures(runView: RunView, options: RunFiguresOptions): RunFig
     const pdist = pdists[k];
     const targets = view.targetStates.map((t) => ({ label: t.label, value: t.pcoord[d] }));
     const name = `evolution-dim${d}`;
-    result.figures.push({ id: 'evolution', name, title: `Evolution of ${labels[d]}`, spec: evolutionSpec({ pdist, label: labels[d], targets, source, name }) });
+    add({ id: 'evolution', name, title: `Evolution of ${labels[d]}`, spec: evolutionSpec({ pdist, label: labels[d], targets, source, name }) });
   });
   if (want.has('distribution')) {
     if (!distribution) {
@@ -97,14 +102,14 @@ export function runFigures(runView: RunView, options: RunFiguresOptions): RunFig
       ];
       const name = `distribution-dim${a}-dim${b}`;
       const spec = distributionSpec({ pdist, labels: [labels[a], labels[b]], states, source, name });
-      result.figures.push({ id: 'distribution', name, title: `Distribution over ${labels[a]} and ${labels[b]}`, spec });
+      add({ id: 'distribution', name, title: `Distribution over ${labels[a]} and ${labels[b]}`, spec });
     }
   }
   if (want.has('flux')) {
     try {
       result.kinetics = directKinetics(view, { window, mcbs: options.mcbs, evolutionStep: rateEvolutionStep(window) });
       const spec = fluxSpec({ kinetics: result.kinetics, range, tauSeconds: options.tauSeconds, source, name: 'flux' });
-      result.figures.push({ id: 'flux', name: 'flux', title: 'Flux and rate', spec });
+      add({ id: 'flux', name: 'flux', title: 'Flux and rate', spec });
     } catch (error) {
       if (!(error instanceof WeError)) throw error;
       skip('flux', error.message);
@@ -114,11 +119,11 @@ export function runFigures(runView: RunView, options: RunFiguresOptions): RunFig
     result.series = iterationSeries(view, range, options.mapper);
     if (want.has('walkers')) {
       const spec = walkersSpec({ series: result.series, nbins: options.mapper?.nbins, source, name: 'walkers' });
-      result.figures.push({ id: 'walkers', name: 'walkers', title: 'Walkers and bins', spec });
+      add({ id: 'walkers', name: 'walkers', title: 'Walkers and bins', spec });
     }
     if (want.has('timing')) {
       const spec = timingSpec({ series: result.series, slots: options.slots, source, name: 'timing' });
-      result.figures.push({ id: 'timing', name: 'timing', title: 'Seconds per iteration', spec });
+      add({ id: 'timing', name: 'timing', title: 'Seconds per iteration', spec });
     }
   }
   return result;
