@@ -34,12 +34,16 @@ async function checkSpec(path: string): Promise<TopLevelSpec> {
   return spec;
 }
 
-/** The PNG is whole, twice the spec's CSS size or so, and at least `share` of it carries colour. */
+/**
+ * The PNG is whole, twice the spec's CSS size or so, at least `share` of it carries colour, and it has no blank
+ * right margin (text laid out as wide as it is drawn, not by Vega's canvas-less guess of 0.8 em a character).
+ */
 function checkPng(path: string, share: number): void {
   const png = readPng(path);
   expect(png.width, path).toBeGreaterThan(1000);
   expect(png.height, path).toBeGreaterThan(400);
   expect(png.coloured / (png.width * png.height), path).toBeGreaterThan(share);
+  expect(png.rightmostInk / png.width, path).toBeGreaterThan(0.93);
 }
 
 /** Heat maps fill much of their plot; line figures ink a little of it. */

@@ -11,6 +11,7 @@ import { View, parse, type Mark } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { WeError } from '../../core/errors.js';
 import { rasteriseCells } from './raster-cells.js';
+import { useFontMetrics } from './text-metrics.js';
 
 /** Pixels per CSS pixel of the spec: sharp on high-density screens and in slides. */
 const PNG_SCALE = 2;
@@ -27,7 +28,7 @@ function packageRoot(): string {
 }
 
 const FONT_DIR = join(packageRoot(), 'plugins/figures/fonts');
-const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => join(FONT_DIR, f));
+const FONT_FILES = [join(FONT_DIR, 'DejaVuSans.ttf'), join(FONT_DIR, 'DejaVuSans-Bold.ttf')] as const;
 
 /**
  * Heat-map cells drawn without anti-aliasing: adjacent cells then meet without faint seams, and resvg fills
@@ -49,6 +50,7 @@ function withoutTooltips(marks: Mark[] | undefined): void {
  * grid (raster-cells.ts). Not a standalone vector figure: the cells are pixels.
  */
 export async function renderSvg(spec: TopLevelSpec, what: string): Promise<string> {
+  useFontMetrics(FONT_FILES);
   let view: View;
   try {
     const vega = compile(spec, { config: { aria: false } }).spec;
@@ -67,13 +69,11 @@ export async function renderSvg(spec: TopLevelSpec, what: string): Promise<strin
 }
 
 export async function svgToPng(svg: string): Promise<Buffer> {
-  // resvg draws no text at all without a font, and says nothing: a figure without labels must not pass for one.
-  const missing = FONT_FILES.find((file) => !existsSync(file));
-  if (missing) throw new WeError('the font figures are drawn with is missing from this installation of we (reinstall it)', missing);
+  useFontMetrics(FONT_FILES);
   const styled = svg.replace(/^(<svg[^>]*>)/, `$1${CRISP_RECTS}`);
   const image = await renderAsync(styled, {
     fitTo: { mode: 'zoom', value: PNG_SCALE },
-    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    font: { loadSystemFonts: false, fontFiles: [...FONT_FILES], defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   });
   return image.asPng();
 }

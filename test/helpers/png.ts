@@ -9,6 +9,8 @@ export interface PngContent {
   inked: number;
   /** Pixels whose channels differ by more than 60: colour, where axes, grid and text are grey or black. */
   coloured: number;
+  /** Column of the rightmost inked pixel: how much of the width the figure uses. */
+  rightmostInk: number;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -19,10 +21,14 @@ export function readPng(path: string): PngContent {
   const png = PNG.sync.read(bytes);
   let inked = 0;
   let coloured = 0;
+  let rightmostInk = -1;
   for (let i = 0; i < png.data.length; i += 4) {
     const [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
-    if (Math.min(r, g, b) < 245) inked++;
+    if (Math.min(r, g, b) < 245) {
+      inked++;
+      rightmostInk = Math.max(rightmostInk, (i / 4) % png.width);
+    }
     if (Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
   }
-  return { width: png.width, height: png.height, inked, coloured };
+  return { width: png.width, height: png.height, inked, coloured, rightmostInk };
 }
