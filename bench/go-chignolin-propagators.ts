@@ -14,18 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSimulationInput } from '../cli/new/copy-simulation.js';
 import { openRunView } from '../plugins/stores/westh5/run-view.js';
+import { childrenCpuSeconds } from './lib/process-cpu.js';
 
 const iterations = Number(process.argv[2] ?? 4);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const we = join(root, 'dist/cli/we.js');
 const example = join(root, 'examples/go-chignolin');
-
-/** CPU seconds of this process's children that have ended and been waited for. */
-function childrenCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
 
 function simulation(propagatorSection: string | undefined): string {
   const dir = mkdtempSync(join(tmpdir(), 'we-bench-gochig-'));

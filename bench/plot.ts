@@ -7,10 +7,11 @@
  * the figures and drawing them. Wall and CPU seconds (CPU includes resvg's threads), and the load.
  * Run: npx tsc -p tsconfig.json && node dist/bench/plot.js
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { plot } from '../cli/actions/plot.js';
 import { withRunFigures } from '../cli/run-figures.js';
 import { renderSvg, svgToPng } from '../plugins/figures/render.js';
@@ -19,8 +20,10 @@ import type { IterationRecord, RunDefinition } from '../core/plugins.js';
 import { Endpoint, IstateStatus, IstateType } from '../core/types.js';
 import type { CompletedIteration, InitialState, PcoordShape, PreparedIteration } from '../core/types.js';
 import { WestH5Store } from '../plugins/stores/westh5/index.js';
+import { childrenCpuSeconds } from './lib/process-cpu.js';
 import { openRunView } from '../plugins/stores/westh5/run-view.js';
 
+const WE = fileURLToPath(new URL('../cli/we.js', import.meta.url));
 const ITERATIONS = 200;
 const WALKERS = 10_000;
 const SHAPE: PcoordShape = { len: 11, ndim: 2, dtype: 'float32' };
@@ -144,6 +147,11 @@ export async function main(): Promise<void> {
       return Promise.all(pngs);
     });
     const whole = await seconds(() => plot({ config: 'we.yaml' }, 'figures', flags));
+    // The command as a user runs it: Node's start-up and module loading included.
+    const childCpu = childrenCpuSeconds();
+    const started = performance.now();
+    execFileSync(process.execPath, [WE, 'plot', '--bins', '100', '-o', 'figures-cli'], { cwd: dir, stdio: 'ignore' });
+    const command = { wall: (performance.now() - started) / 1000, cpu: childrenCpuSeconds() - childCpu };
     const figures = readdirSync(join(dir, 'figures')).filter((f) => f.endsWith('.png'));
     console.log(`\nload average before: ${load}; after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log('step                                        wall s    CPU s   wall/baseline');
@@ -153,6 +161,7 @@ export async function main(): Promise<void> {
     row('figures computed (histograms, rates, series)', computed);
     row(`figures drawn (${drawn.result.length} SVG → PNG)`, drawn);
     row(`we plot (${figures.length} PNG + specs, all figures)`, whole);
+    row('`we plot --bins 100` as a command', command);
   } finally {
     process.chdir(cwd);
     rmSync(dir, { recursive: true, force: true });
