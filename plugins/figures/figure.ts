@@ -38,8 +38,8 @@ export const CONFIG = {
   view: { stroke: '#bbb' },
 };
 
-/** Iterations are whole numbers: no tick between two of them. */
-export const ITERATION_AXIS = { tickMinStep: 1, format: 'd' };
+/** Iterations are whole numbers: no tick between two of them; labels that would touch are thinned out. */
+export const ITERATION_AXIS = { tickMinStep: 1, format: 'd', labelOverlap: true, labelSeparation: 4 };
 
 /** Drag to pan, wheel to zoom (in `we report`; a PNG shows the full extent). Names must be unique per figure. */
 export function zoom(name: string) {
