@@ -241,7 +241,7 @@ class WestH5RunView implements RunView {
   }
 
   close(): void {
-    closeHdf5(this.file);
+    releaseReadOnly(this.file);
   }
 
   private checkIteration(n: number): void {
@@ -273,16 +273,24 @@ class WestH5RunView implements RunView {
   }
 
   private reopen(): void {
-    try {
-      closeHdf5(this.file);
-    } catch {
-      // a handle HDF5 already gave up on; the new one replaces it
-    }
+    releaseReadOnly(this.file);
     this.file = openHdf5(this.source, 'r');
     const current = hdf5Call(this.source, 'reading failed', () => readCurrentIteration(this.file));
     if (current - 1 < this.lastIteration) {
       throw new WeError(`was truncated to iteration ${current} while being read; run the analysis again`, this.source);
     }
+  }
+}
+
+/**
+ * Closes a read-only handle, ignoring a failure: there is nothing to flush, and HDF5 can fail to release a handle
+ * whose file a run rewrote meanwhile ("can't locate ID"), after every read through it was checked (and retried).
+ */
+function releaseReadOnly(file: File): void {
+  try {
+    closeHdf5(file);
+  } catch {
+    // the handle is gone either way; no data depended on it
   }
 }
 
@@ -300,7 +308,7 @@ export async function openRunView(path: string): Promise<RunView> {
       file = openHdf5(path, 'r');
       return new WestH5RunView(path, file);
     } catch (error) {
-      if (file) closeHdf5(file);
+      if (file) releaseReadOnly(file);
       // a file that is not HDF5 at all, or not a west.h5, will not become one
       const permanent = !(error instanceof WeError) || /not an HDF5 file|not a west\.h5|format|cannot be read/.test(error.message);
       if (permanent || attempt === READ_ATTEMPTS) throw error;
