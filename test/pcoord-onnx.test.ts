@@ -59,7 +59,7 @@ describe.each(MODELS)('%s package', (model) => {
   it('matches PyTorch mu on real frames (all atoms in, selection, Kabsch, box, encoder)', async () => {
     const fixture = await parity(model);
     const pkg = await open(join(ROOT, 'models', model));
-    const ours = await embedFrames(pkg, framesOf(fixture));
+    const [ours] = await embedFrames(pkg, [framesOf(fixture)]);
     const dims = pkg.description.output.dims;
     expect(ours.length).toBe(fixture.frames.length * dims.length);
     fixture.mu.forEach((mu, f) => dims.forEach((dim, k) => expect(Math.abs(ours[f * dims.length + k] - mu[dim])).toBeLessThan(1e-4)));
@@ -67,8 +67,8 @@ describe.each(MODELS)('%s package', (model) => {
 
   it('gives the same pcoords with two inference threads as with one', async () => {
     const fixture = await parity(model);
-    const one = await embedFrames(await open(join(ROOT, 'models', model)), framesOf(fixture));
-    const two = await embedFrames(await open(join(ROOT, 'models', model), undefined, 2), framesOf(fixture));
+    const [one] = await embedFrames(await open(join(ROOT, 'models', model)), [framesOf(fixture)]);
+    const [two] = await embedFrames(await open(join(ROOT, 'models', model), undefined, 2), [framesOf(fixture)]);
     two.forEach((v, k) => expect(Math.abs(v - one[k])).toBeLessThan(1e-6));
   });
 
@@ -76,7 +76,7 @@ describe.each(MODELS)('%s package', (model) => {
     const fixture = await parity(model);
     const pkg = await open(join(ROOT, 'models', model));
     const [fromDcd] = await embedFiles(pkg, [join(FIXTURES, `${model}-parity.dcd`)]);
-    const fromJson = await embedFrames(pkg, framesOf(fixture));
+    const [fromJson] = await embedFrames(pkg, [framesOf(fixture)]);
     expect(Array.from(fromDcd)).toEqual(Array.from(fromJson));
   });
 
@@ -85,8 +85,8 @@ describe.each(MODELS)('%s package', (model) => {
     const pkg = await open(join(ROOT, 'models', model));
     const frames = framesOf(fixture);
     const before = Float32Array.from(frames.xyz);
-    const first = await embedFrames(pkg, frames);
-    const second = await embedFrames(pkg, frames);
+    const [first] = await embedFrames(pkg, [frames]);
+    const [second] = await embedFrames(pkg, [frames]);
     expect(Array.from(second)).toEqual(Array.from(first));
     expect(frames.xyz).toEqual(before);
   });
@@ -98,10 +98,10 @@ describe.each(MODELS)('%s package', (model) => {
     await editYaml(dir, /normalisation:\n {2}kind: box/, 'normalisation:\n  kind: fixed\n  mean: -12.5\n  std: 31.0');
     const fixture = await parity(model);
     const pkg = await open(dir);
-    const batch = await embedFrames(pkg, framesOf(fixture));
+    const [batch] = await embedFrames(pkg, [framesOf(fixture)]);
     const ndim = pkg.description.output.dims.length;
     for (let f = 0; f < fixture.frames.length; f++) {
-      const single = await embedFrames(pkg, framesOf(fixture, [fixture.frames[f]]));
+      const [single] = await embedFrames(pkg, [framesOf(fixture, [fixture.frames[f]])]);
       single.forEach((v, k) => expect(Math.abs(v - batch[f * ndim + k])).toBeLessThan(1e-6));
     }
   });
@@ -230,7 +230,7 @@ describe('bad model packages and inputs', () => {
     const frames = framesOf(fixture);
     const ca = pkg.atoms[3];
     frames.xyz[(2 * frames.nAtoms + ca) * 3 + 1] = Number.NaN;
-    await expect(embedFrames(pkg, frames, 'seg.dcd')).rejects.toThrow(
+    await expect(embedFrames(pkg, [frames], 'seg.dcd')).rejects.toThrow(
       `seg.dcd: frame 3 of 11, atom index ${ca}: y coordinate is NaN, expected a finite number`,
     );
   });

@@ -14,13 +14,11 @@ import { readFrames } from '../trajectory/read-frames.js';
 import { selectAtoms } from '../trajectory/selection.js';
 import type { ModelPackage } from './model-package.js';
 
-/** pcoords of `frames` (nFrames × dims), row-major; `source` names where the frames came from in messages. */
-export async function embedFrames(pkg: ModelPackage, frames: Frames, source = 'frames'): Promise<Float64Array> {
-  return (await embedFrameSets(pkg, [frames], source))[0];
-}
-
-/** pcoords of each set of frames (a segment's, say), each set scaled on its own, all in one encoder call. */
-export async function embedFrameSets(pkg: ModelPackage, frameSets: readonly Frames[], source = 'frames'): Promise<Float64Array[]> {
+/**
+ * pcoords of each set of frames (a segment's, say): one result per set (its nFrames × dims, row-major), each set
+ * scaled on its own, all in one encoder call; `source` names where the frames came from in messages.
+ */
+export async function embedFrames(pkg: ModelPackage, frameSets: readonly Frames[], source = 'frames'): Promise<Float64Array[]> {
   return embedBatches(pkg, frameSets.map((frames) => preparedInput(pkg, pointFrames(pkg, frames, source), source)));
 }
 

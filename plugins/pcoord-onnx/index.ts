@@ -3,11 +3,11 @@ import { WeError } from '../../core/errors.js';
 import { lookUp } from '../../core/named-resources.js';
 import type { Frames, ProgressCoordinate, ProgressCoordinateContext } from '../../core/plugins.js';
 import { parsePluginOptions } from '../options.js';
-import { embedFiles, embedFrameSets } from './embed.js';
+import { embedFiles, embedFrames } from './embed.js';
 import { loadModelPackage, type ModelPackage } from './model-package.js';
 import { onnxOptions } from './options.js';
 
-export { embedFiles, embedFrames, embedFrameSets } from './embed.js';
+export { embedFiles, embedFrames } from './embed.js';
 export { loadModelPackage, type ModelPackage } from './model-package.js';
 
 /** Options as plugins/pcoord-onnx/options.ts describes them. */
@@ -30,7 +30,7 @@ class OnnxProgressCoordinate implements ProgressCoordinate {
   }
 
   fromFrames(frameSets: readonly Frames[]): Promise<Float64Array[]> {
-    return embedFrameSets(this.pkg, frameSets);
+    return embedFrames(this.pkg, frameSets);
   }
 
   fromFiles(paths: readonly string[]): Promise<Float64Array[]> {
