@@ -10,12 +10,7 @@ import opentype from 'opentype.js';
 import { textMetrics } from 'vega';
 import { WeError } from '../../core/errors.js';
 
-interface Widths {
-  regular: opentype.Font;
-  bold: opentype.Font;
-}
-
-let widths: Widths | undefined;
+let installed = false;
 
 function advance(font: opentype.Font, text: string, size: number): number {
   let units = 0;
@@ -24,23 +19,22 @@ function advance(font: opentype.Font, text: string, size: number): number {
 }
 
 function isBold(weight: unknown): boolean {
-  return weight === 'bold' || weight === 'bolder' || (typeof weight === 'number' && weight >= 600) || (typeof weight === 'string' && Number(weight) >= 600);
+  return weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
 }
 
 /** `fontFiles`: the regular face, then the bold one. */
 export function useFontMetrics(fontFiles: readonly [string, string]): void {
-  if (widths) return;
+  if (installed) return;
   const missing = fontFiles.find((file) => !existsSync(file));
   if (missing) throw new WeError('the font figures are drawn with is missing from this installation of we (reinstall it)', missing);
   const [regular, bold] = fontFiles.map((file) => {
     const bytes = readFileSync(file);
     return opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   });
-  widths = { regular, bold };
-  const fonts = widths;
   textMetrics.width = (item, text) => {
     const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
     const value = text == null ? '' : String(text).trim();
-    return size <= 0 || !value ? 0 : advance(isBold(item.fontWeight) ? fonts.bold : fonts.regular, value, size);
+    return size <= 0 || !value ? 0 : advance(isBold(item.fontWeight) ? bold : regular, value, size);
   };
+  installed = true;
 }

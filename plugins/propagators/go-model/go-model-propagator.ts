@@ -26,6 +26,8 @@ export class GoModelPropagator implements Propagator {
   private model?: Promise<ProgressCoordinate>;
   /** The states of the iteration last read from, so a task reads its parents' file once per iteration. */
   private parents?: { iteration: number; states: Promise<Map<number, MdState>> };
+  /** Each basis state's C-alpha positions, by auxref, read once. */
+  private readonly structures = new Map<string, Promise<Float64Array>>();
 
   constructor(
     private readonly ctx: PropagatorContext,
@@ -99,8 +101,6 @@ export class GoModelPropagator implements Propagator {
     }
     return this.parents.states;
   }
-
-  private readonly structures = new Map<string, Promise<Float64Array>>();
 
   private basisStructure(auxref: string): Promise<Float64Array> {
     let positions = this.structures.get(auxref);
