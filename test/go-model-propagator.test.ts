@@ -109,4 +109,16 @@ describe('go-model propagator (in process)', () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toMatch(/we\.yaml.*pcoord\.len.*is 11, expected 6/);
   });
+
+  it('refuses steps that frames do not divide, and a run without a progress_coordinate, naming each field', async () => {
+    const dir = inProcessChignolin((yaml) =>
+      yaml
+        .replace('propagator: {name: go-model}', 'propagator: {name: go-model, options: {steps: 2001}}')
+        .replace(/^progress_coordinate:\n(  .*\n)+/m, ''),
+    );
+    const result = await we(['init'], dir);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.all).toMatch(/we\.yaml.*propagator\.options\.steps.*2001 is not a multiple of frames \(10\)/);
+    expect(result.all).toMatch(/we\.yaml.*progress_coordinate.*is missing, expected a model that embeds the frames/);
+  });
 });

@@ -33,6 +33,8 @@ export class GoModelPropagator implements Propagator {
     private readonly ctx: PropagatorContext,
     private readonly options: GoModelOptions,
     private readonly goModel: GoModel,
+    /** The run's progress coordinate, created on first use (the factory refuses a run without one). */
+    private readonly loadModel: () => Promise<ProgressCoordinate>,
   ) {
     this.integrator = new LangevinIntegrator(goModel, { temperature: options.temperature, friction: options.friction, timestep: options.timestep });
   }
@@ -118,8 +120,7 @@ export class GoModelPropagator implements Propagator {
   }
 
   private progressCoordinate(): Promise<ProgressCoordinate> {
-    if (!this.ctx.progressCoordinate) throw new WeError('the go-model propagator needs a progress_coordinate model in we.yaml', this.ctx.configFile);
-    this.model ??= this.ctx.progressCoordinate();
+    this.model ??= this.loadModel();
     return this.model;
   }
 
@@ -146,10 +147,11 @@ export async function createGoModelPropagator(ctx: PropagatorContext, raw: Recor
   if (ctx.pcoord.len !== options.frames + 1) {
     problems.push({ file: ctx.configFile, field: 'pcoord.len', message: `is ${ctx.pcoord.len}, expected ${options.frames + 1} (the parent's last point and ${options.frames} frames)` });
   }
-  if (!ctx.progressCoordinate) {
+  const loadModel = ctx.progressCoordinate;
+  if (!loadModel) {
     problems.push({ file: ctx.configFile, field: 'progress_coordinate', message: 'is missing, expected a model that embeds the frames (e.g. {name: onnx, options: {model: chignolin-aae}})' });
   }
-  if (problems.length) throw configError(problems);
+  if (problems.length || !loadModel) throw configError(problems);
   const native = await readCaStructure(resolve(ctx.simRoot, options.native));
-  return new GoModelPropagator(ctx, options, buildGoModel(native.positions, { ...CLEMENTI_PARAMETERS, epsilon: options.epsilon }));
+  return new GoModelPropagator(ctx, options, buildGoModel(native.positions, { ...CLEMENTI_PARAMETERS, epsilon: options.epsilon }), loadModel);
 }
